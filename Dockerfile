@@ -1,0 +1,19 @@
+# Build the single binary, then run it on a slim base as a non-root user with data in a volume.
+FROM oven/bun:1.4 AS build
+WORKDIR /src
+COPY package.json bun.lock ./
+RUN bun install --frozen-lockfile
+COPY . .
+RUN bun run build
+
+FROM debian:bookworm-slim
+RUN useradd --system --uid 10001 --home /data kurz && mkdir -p /data && chown kurz /data
+COPY --from=build /src/dist/kurz /usr/local/bin/kurz
+USER kurz
+WORKDIR /data
+VOLUME /data
+ENV KURZ_DB=/data/kurz.sqlite PORT=8080
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=3s CMD ["/usr/local/bin/kurz", "--version"]
+ENTRYPOINT ["/usr/local/bin/kurz"]
+CMD ["serve"]

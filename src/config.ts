@@ -1,0 +1,89 @@
+// Settings for a running kurz: flags win over environment, environment over defaults; checked once.
+
+export interface Config {
+  port: number;
+  host: string;
+  db: string;
+  baseUrl: string;
+  trustProxy: boolean;
+  fetchAllowPrivate: boolean;
+  slugLength: number;
+  apiRateLimit: number;
+  geoipDb: string | null;
+  adminEmail: string | null;
+  adminPassword: string | null;
+}
+
+export class ConfigError extends Error {}
+
+/** The flags every command accepts, with the environment variable each one falls back to. */
+export const configOptions = {
+  port: { flag: "port", env: "PORT", type: "string" },
+  host: { flag: "host", env: "HOST", type: "string" },
+  db: { flag: "db", env: "KURZ_DB", type: "string" },
+  baseUrl: { flag: "base-url", env: "KURZ_BASE_URL", type: "string" },
+  trustProxy: { flag: "trust-proxy", env: "KURZ_TRUST_PROXY", type: "boolean" },
+  fetchAllowPrivate: { flag: "fetch-allow-private", env: "KURZ_FETCH_ALLOW_PRIVATE", type: "boolean" },
+  slugLength: { flag: "slug-length", env: "KURZ_SLUG_LENGTH", type: "string" },
+  apiRateLimit: { flag: "api-rate-limit", env: "KURZ_API_RATE_LIMIT", type: "string" },
+  geoipDb: { flag: "geoip-db", env: "KURZ_GEOIP_DB", type: "string" },
+} as const;
+
+export type ConfigFlags = Partial<Record<string, string | boolean | undefined>>;
+type Env = Record<string, string | undefined>;
+
+function pick(flags: ConfigFlags, env: Env, key: keyof typeof configOptions): string | boolean | undefined {
+  const option = configOptions[key];
+  const fromFlag = flags[option.flag];
+  if (fromFlag !== undefined) return fromFlag;
+  const fromEnv = env[option.env];
+  return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+}
+
+function integer(value: string | boolean | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (typeof value !== "string" || !/^\d+$/.test(value.trim()) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${String(value)}"`);
+  }
+  return n;
+}
+
+function flag(value: string | boolean | undefined, name: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value === "boolean") return value;
+  const v = value.trim().toLowerCase();
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["0", "false", "no", "off", ""].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+function text(value: string | boolean | undefined): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Config {
+  const port = integer(pick(flags, env, "port"), "--port / PORT", 8080, 0, 65535);
+  const baseUrl = text(pick(flags, env, "baseUrl")) ?? `http://localhost:${port}`;
+  let origin: string;
+  try {
+    const url = new URL(baseUrl);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
+    origin = url.origin;
+  } catch {
+    throw new ConfigError(`--base-url / KURZ_BASE_URL must be an http(s) URL, got "${baseUrl}"`);
+  }
+  return {
+    port,
+    host: text(pick(flags, env, "host")) ?? "0.0.0.0",
+    db: text(pick(flags, env, "db")) ?? "./data/kurz.sqlite",
+    baseUrl: origin,
+    trustProxy: flag(pick(flags, env, "trustProxy"), "--trust-proxy / KURZ_TRUST_PROXY"),
+    fetchAllowPrivate: flag(pick(flags, env, "fetchAllowPrivate"), "--fetch-allow-private / KURZ_FETCH_ALLOW_PRIVATE"),
+    slugLength: integer(pick(flags, env, "slugLength"), "--slug-length / KURZ_SLUG_LENGTH", 6, 4, 32),
+    apiRateLimit: integer(pick(flags, env, "apiRateLimit"), "--api-rate-limit / KURZ_API_RATE_LIMIT", 6000, 0, 10_000_000),
+    geoipDb: text(pick(flags, env, "geoipDb")) ?? null,
+    adminEmail: env.KURZ_ADMIN_EMAIL || null,
+    adminPassword: env.KURZ_ADMIN_PASSWORD || null,
+  };
+}

@@ -1,0 +1,34 @@
+// The API's one date format: UTC "YYYY-MM-DD HH:MM:SS", as the seed shows it.
+
+export function formatDate(date: Date): string;
+export function formatDate(date: Date | null): string | null;
+export function formatDate(date: Date | null): string | null {
+  if (date === null) return null;
+  return date.toISOString().slice(0, 19).replace("T", " ");
+}
+
+const plain = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
+const zoned = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** `YYYY-MM-DD HH:MM:SS` (UTC) or ISO 8601 with a zone; null when it is neither or names no real time. */
+export function parseDate(input: string): Date | null {
+  const s = input.trim();
+  const local = plain.exec(s);
+  const m = local ?? zoned.exec(s);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, sec = "00"] = m;
+  const fields = [y, mo, d, h, mi, sec].map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = fields;
+  // Reject what Date would silently roll over (Feb 30, 24:61…).
+  const probe = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day
+    || probe.getUTCHours() !== hour || probe.getUTCMinutes() !== minute || probe.getUTCSeconds() !== second) return null;
+  if (local) return probe;
+  const zone = m[7]!.toUpperCase();
+  if (zone === "Z") return probe;
+  const sign = zone.startsWith("-") ? -1 : 1;
+  const digits = zone.slice(1).replace(":", "");
+  const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
+  if (offsetMinutes > 18 * 60) return null;
+  return new Date(probe.getTime() - sign * offsetMinutes * 60_000);
+}

@@ -1,0 +1,107 @@
+// HTTP concerns every route shares: the JSON body reader, the 1 MB limit and rendering every error.
+import { Elysia } from "elysia";
+import { notFoundPage } from "../redirect/pages";
+import { ApiError, errorBody, type Messages } from "./errors";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const isApi = (request: Request) => {
+  const path = request.url.slice(request.url.indexOf("/", 8));
+  return path.startsWith("/api/") || path === "/api";
+};
+
+/** Reads at most `limit` bytes of the body, whatever Content-Length claims. */
+async function readText(request: Request, limit: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limit) throw new ApiError(413, { body: ["The request body may be at most 1 MB."] });
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new ApiError(413, { body: ["The request body may be at most 1 MB."] });
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+}
+
+/** API bodies are JSON whatever the Content-Type says; anything but a JSON object is refused. */
+async function parseApiBody(request: Request): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readText(request, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw new ApiError(400, { body: ["The request body is not valid UTF-8."] });
+  }
+  if (text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, { body: ["The request body is not valid JSON."] });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ApiError(422, { body: ["The request body must be a JSON object."] });
+  }
+  return value as Record<string, unknown>;
+}
+
+interface ValueErrorLike {
+  path: string;
+  message: string;
+  schema?: { error?: unknown };
+}
+
+/** Elysia's validation errors in the seed's shape: `/rules/0/key` becomes `rules.0.key`. */
+export function validationMessages(errors: ValueErrorLike[]): Messages {
+  const messages: Messages = {};
+  for (const e of errors) {
+    const field = e.path.replace(/^\//, "").replaceAll("/", ".") || "body";
+    const text = typeof e.schema?.error === "string" ? e.schema.error : `${e.message}.`;
+    const list = (messages[field] ??= []);
+    if (!list.includes(text)) list.push(text);
+  }
+  return messages;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
+}
+
+export function httpBasics(log: (message: string, error: unknown) => void) {
+  return new Elysia({ name: "http-basics" })
+    .onParse({ as: "global" }, async ({ request }) => {
+      if (isApi(request) && request.method !== "GET" && request.method !== "HEAD") return parseApiBody(request);
+    })
+    .onError({ as: "global" }, ({ code, error: thrown, request }) => {
+      const api = isApi(request);
+      // Elysia wraps what a parse hook throws in its own ParseError.
+      const cause = (thrown as { cause?: unknown }).cause;
+      const error = code === "PARSE" && cause instanceof ApiError ? cause : thrown;
+      if (error instanceof ApiError) {
+        if (!api && error.status === 413) return new Response("Payload Too Large", { status: 413 });
+        return json(error.status, errorBody(error.messages), error.headers);
+      }
+      if (code === "VALIDATION") {
+        return json(422, errorBody(validationMessages((error as unknown as { all: ValueErrorLike[] }).all ?? [])));
+      }
+      if (code === "PARSE") return json(400, errorBody({ body: ["The request body could not be read."] }));
+      if (code === "NOT_FOUND") {
+        return api ? json(404, errorBody({ route: ["There is no such endpoint."] })) : notFoundPage();
+      }
+      log("unexpected error", error);
+      return api ? json(500, errorBody({ server: ["Something went wrong on our side."] })) : new Response("Internal Server Error", { status: 500 });
+    });
+}
+
+export { json };

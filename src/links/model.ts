@@ -1,0 +1,68 @@
+// Request and response schemas of the links API: validation, types and the OpenAPI document in one.
+import { t } from "elysia";
+import { MAX_URL_LENGTH } from "./url";
+
+export const RULE_TYPES = ["geo", "device"] as const;
+export const DEVICES = ["phone", "tablet", "desktop", "tv"] as const;
+
+const urlField = (description: string) =>
+  t.String({ maxLength: MAX_URL_LENGTH, error: "This url is not valid.", description, examples: ["https://google.com"] });
+
+const optional = t.Optional;
+
+export const ruleInput = t.Object({
+  type: t.UnionEnum(RULE_TYPES, { error: "The rule type must be geo or device.", description: "`geo` matches the visitor's country, `device` the device type" }),
+  key: t.String({ maxLength: 64, error: "The rule key is not valid.", description: "geo: ISO 3166-1 alpha-2 country code (case-insensitive); device: phone, tablet, desktop or tv", examples: ["ru"] }),
+  value: urlField("Destination for visitors that match this rule"),
+});
+
+export const createLinkBody = t.Object({
+  long_url: optional(urlField("Destination url")),
+  multiple_urls: optional(t.Array(urlField("Destination url"), {
+    minItems: 1, maxItems: 100, error: "Give 1 to 100 urls.",
+    description: "One link is created for each url; cannot be used together with long_url",
+  })),
+  alias: optional(t.String({ maxLength: 64, error: "The alias may be 1 to 64 letters, digits, _ or -.", description: "Custom slug; a random hash is used when empty", examples: ["spring-sale"] })),
+  domain_id: optional(t.Integer({ minimum: 1, error: "The domain_id must be a positive integer.", description: "Id of one of your custom domains" })),
+  password: optional(t.String({ maxLength: 255, error: "The password may be at most 255 characters.", description: "Visitors must enter it before they are redirected" })),
+  disabled: optional(t.Boolean({ error: "The disabled field must be true or false.", description: "A disabled link answers 404" })),
+  title: optional(t.String({ maxLength: 255, error: "The title may be at most 255 characters.", description: "When empty, the destination page's title is used" })),
+  description: optional(t.String({ maxLength: 1000, error: "The description may be at most 1000 characters.", description: "When empty, the destination page's meta description is used" })),
+  tags: optional(t.Array(t.String({ maxLength: 50, error: "Each tag must be 1 to 50 characters." }), { maxItems: 20, error: "At most 20 tags." })),
+  expires_at: optional(t.String({ maxLength: 40, error: "The expires_at field must be a date like 2026-12-31 23:59:59.", description: "UTC `YYYY-MM-DD HH:MM:SS`, or ISO 8601 with a zone; must be in the future", examples: ["2026-12-31 23:59:59"] })),
+  pixels: optional(t.Array(t.Integer({ minimum: 1, error: "Each pixel must be a pixel id." }), { maxItems: 50, error: "At most 50 pixels." })),
+  rules: optional(t.Array(ruleInput, { maxItems: 50, error: "At most 50 rules.", description: "First matching rule wins, in the order given" })),
+}, {
+  examples: [{ long_url: "https://google.com", alias: "google", tags: ["search"], rules: [{ key: "ru", value: "https://destination.ru", type: "geo" }, { key: "phone", value: "https://bing.com", type: "device" }] }],
+});
+
+export type CreateLinkBody = typeof createLinkBody.static;
+export type RuleInput = typeof ruleInput.static;
+
+export const ruleJson = t.Object({ type: t.String(), key: t.String(), value: t.String() });
+
+export const linkJson = t.Object({
+  id: t.Integer({ examples: [80] }),
+  type: t.String({ examples: ["direct"] }),
+  title: t.Nullable(t.String({ examples: ["Google"] })),
+  description: t.Nullable(t.String({ examples: ["Search the world's information"] })),
+  hash: t.String({ examples: ["oV5Ox1"] }),
+  alias: t.Nullable(t.String()),
+  long_url: t.String({ examples: ["https://google.com"] }),
+  short_url: t.String({ examples: ["http://localhost:8080/oV5Ox1"] }),
+  expires_at: t.Nullable(t.String({ examples: ["2026-12-31 23:59:59"] })),
+  disabled: t.Boolean(),
+  has_password: t.Boolean(),
+  user_id: t.Integer({ examples: [1] }),
+  domain_id: t.Nullable(t.Integer()),
+  tags: t.Array(t.String()),
+  pixels: t.Array(t.Integer()),
+  rules: t.Array(ruleJson),
+  created_at: t.String({ examples: ["2026-11-24 13:33:17"] }),
+  updated_at: t.String({ examples: ["2026-11-24 13:33:17"] }),
+});
+
+export const createLinkResponse = t.Union([
+  t.Object({ status: t.Literal("success"), link: linkJson }),
+  t.Object({ status: t.Literal("success"), links: t.Array(linkJson) }),
+]);

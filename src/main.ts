@@ -1,0 +1,153 @@
+// The kurz command: serve | migrate | user create | user token.
+import { parseArgs } from "node:util";
+import { createApp, createDeps } from "./app";
+import { ConfigError, configOptions, loadConfig, type Config } from "./config";
+import { migrate } from "./db/migrate";
+import { openDatabase } from "./db/open";
+import { ApiError } from "./http/errors";
+import { bootstrapAdmin, createUser, issueToken } from "./users/service";
+import { createUserStore } from "./users/store";
+import { version } from "./version";
+
+const help = `kurz ${version} — a self-hosted URL shortener in one file
+
+Usage:
+  kurz [serve]                 serve HTTP (applies pending migrations first)
+  kurz migrate                 apply migrations and exit
+  kurz user create --email E --password P [--admin] [--api]
+                               create a user (--api grants api.access); prints JSON
+  kurz user token --email E    issue a new API token (the old one stops working); prints JSON
+  kurz --help | --version
+
+Options (flag, environment variable, default):
+  --port                PORT                      8080
+  --host                HOST                      0.0.0.0
+  --db                  KURZ_DB                   ./data/kurz.sqlite
+  --base-url            KURZ_BASE_URL             http://localhost:<port>
+  --trust-proxy         KURZ_TRUST_PROXY          off (client IP/country from proxy/CDN headers)
+  --fetch-allow-private KURZ_FETCH_ALLOW_PRIVATE  off (fetch page titles from private addresses)
+  --slug-length         KURZ_SLUG_LENGTH          6
+  --api-rate-limit      KURZ_API_RATE_LIMIT       6000 API requests a minute per token, 0 = off
+  --geoip-db            KURZ_GEOIP_DB             the embedded DB-IP country database
+
+First start on an empty database creates an admin: KURZ_ADMIN_EMAIL and KURZ_ADMIN_PASSWORD
+when set, otherwise a random password that is printed once.
+IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0.
+`;
+
+function parse(argv: string[]) {
+  const options = Object.fromEntries(Object.values(configOptions).map((o) => [o.flag, { type: o.type }])) as Record<
+    string,
+    { type: "string" | "boolean" }
+  >;
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      ...options,
+      email: { type: "string" },
+      password: { type: "string" },
+      admin: { type: "boolean" },
+      api: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+    },
+  });
+}
+
+function fail(message: string, code = 1): never {
+  console.error(`kurz: ${message}`);
+  process.exit(code);
+}
+
+function openMigrated(config: Config) {
+  const db = openDatabase(config.db);
+  migrate(db);
+  return db;
+}
+
+async function serve(config: Config): Promise<void> {
+  const started = performance.now();
+  const db = openMigrated(config);
+  const deps = createDeps(config, db);
+  const admin = await bootstrapAdmin(deps, { email: config.adminEmail, password: config.adminPassword });
+  if (admin?.password) {
+    console.log("Created the first admin. Save these now, they are not shown again:");
+    console.log(JSON.stringify({ email: admin.email, password: admin.password, api_token: admin.apiToken }));
+  } else if (admin) {
+    console.log(`Created the first admin ${admin.email}; issue an API token with: kurz user token --email ${admin.email}`);
+  }
+  const app = createApp(deps).listen({ port: config.port, hostname: config.host, maxRequestBodySize: 16 * 1024 * 1024 });
+  const server = app.server!;
+  console.log(`kurz ${version} listening on http://${config.host}:${server.port} (base URL ${config.baseUrl}, ready in ${Math.round(performance.now() - started)} ms)`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(130); // a second signal: leave at once
+    stopping = true;
+    console.log(`kurz: ${signal}, finishing requests in flight`);
+    await server.stop(false);
+    db.$client.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+async function userCommand(sub: string | undefined, values: Record<string, string | boolean | undefined>, config: Config) {
+  const email = typeof values.email === "string" ? values.email : fail("--email is required", 2);
+  const db = openMigrated(config);
+  const deps = { users: createUserStore(db), now: () => new Date() };
+  try {
+    if (sub === "create") {
+      const password = typeof values.password === "string" ? values.password : fail("--password is required", 2);
+      const { user, apiToken } = await createUser(deps, { email, password, admin: values.admin === true, api: values.api === true });
+      console.log(JSON.stringify({ id: user.id, email: user.email, role: user.role, permissions: user.permissions, api_token: apiToken }));
+    } else if (sub === "token") {
+      const { user, apiToken } = await issueToken(deps, email);
+      console.log(JSON.stringify({ id: user.id, email: user.email, api_token: apiToken }));
+    } else {
+      fail(`unknown command "user ${sub ?? ""}"; see kurz --help`, 2);
+    }
+  } catch (error) {
+    if (error instanceof ApiError) fail(Object.values(error.messages).flat().join(" "));
+    throw error;
+  } finally {
+    db.$client.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    fail(`${(error as Error).message}\n${help}`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return void console.log(help);
+  if (values.version) return void console.log(version);
+  let config: Config;
+  try {
+    config = loadConfig(values);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, 2);
+    throw error;
+  }
+  const [command = "serve", sub] = positionals;
+  switch (command) {
+    case "serve":
+      return serve(config);
+    case "migrate":
+      openMigrated(config).$client.close();
+      console.log("kurz: migrations applied");
+      return;
+    case "user":
+      return userCommand(sub, values, config);
+    default:
+      fail(`unknown command "${command}"; see kurz --help`, 2);
+  }
+}
+
+await main(Bun.argv.slice(2));

@@ -1,0 +1,20 @@
+// All SQL about retargeting pixels.
+import { eq, inArray } from "drizzle-orm";
+import type { Db } from "../db/open";
+import { pixels } from "../db/schema";
+
+export type PixelRow = typeof pixels.$inferSelect;
+
+export function createPixelStore(db: Db) {
+  return {
+    async byIds(ids: number[]): Promise<PixelRow[]> {
+      if (ids.length === 0) return [];
+      return db.select().from(pixels).where(inArray(pixels.id, ids)).all();
+    },
+    async insert(values: typeof pixels.$inferInsert): Promise<PixelRow> {
+      return db.insert(pixels).values(values).returning().get();
+    },
+  };
+}
+
+export type PixelStore = ReturnType<typeof createPixelStore>;

@@ -1,0 +1,39 @@
+// Builds a kurz app on an in-memory database, with helpers to make users and call it like a client.
+import { createApp, createDeps, type AppDeps } from "../../src/app";
+import { loadConfig, type Config } from "../../src/config";
+import { migrate } from "../../src/db/migrate";
+import { openDatabase } from "../../src/db/open";
+import { createUser } from "../../src/users/service";
+
+export const BASE = "http://localhost";
+
+export function testApp(options: { config?: Partial<Config>; deps?: Partial<AppDeps> } = {}) {
+  const config = { ...loadConfig({}, {}), baseUrl: "http://localhost:8080", ...options.config };
+  const db = openDatabase(":memory:");
+  migrate(db);
+  const deps = createDeps(config, db, { log: () => {}, ...options.deps });
+  const app = createApp(deps);
+
+  const handle = (path: string, init: RequestInit = {}) => app.handle(new Request(`${BASE}${path}`, init));
+
+  let users = 0;
+  async function user(options: { admin?: boolean; api?: boolean; email?: string } = {}) {
+    const email = options.email ?? `user${++users}@example.com`;
+    const { user, apiToken } = await createUser(deps, { email, password: "correct horse", admin: options.admin, api: options.api ?? true });
+    return { ...user, token: apiToken };
+  }
+
+  /** POST /api/links/create with a bearer token and a JSON body. */
+  async function create(token: string | null, body: unknown, headers: Record<string, string> = {}) {
+    const response = await handle("/api/links/create", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+  }
+
+  return { app, deps, db, config, handle, user, create };
+}
+
+export type TestApp = ReturnType<typeof testApp>;
