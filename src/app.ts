@@ -1,5 +1,5 @@
 // createApp: the whole HTTP application from its feature plugins, used by `kurz serve` and by the tests.
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import type { Config } from "./config";
 import type { Db } from "./db/open";
 import { docs } from "./docs/plugin";
@@ -49,17 +49,21 @@ export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> =
 }
 
 export function createApp(deps: AppDeps) {
-  return new Elysia()
+  // "typebox" normalization strips unknown fields without coercing a string or an object into an array.
+  return new Elysia({ normalize: "typebox" })
     .use(httpBasics(deps.log))
     .get("/healthz", ({ set }) => {
       try {
         deps.db.$client.query("select 1").get();
-        return { status: "ok" };
+        return { status: "ok" as const };
       } catch {
         set.status = 503;
-        return { status: "error" };
+        return { status: "error" as const };
       }
-    }, { detail: { tags: ["System"], summary: "Health check" } })
+    }, {
+      response: { 200: t.Object({ status: t.Literal("ok") }), 503: t.Object({ status: t.Literal("error") }) },
+      detail: { tags: ["System"], summary: "Health check", description: "Answers ok when the database answers." },
+    })
     .use(docs(version))
     .use(linkRoutes({ ...deps, baseUrl: deps.config.baseUrl }))
     .use(redirectRoutes({ ...deps, trustProxy: deps.config.trustProxy }));

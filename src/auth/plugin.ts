@@ -2,6 +2,7 @@
 // It runs as a derive, i.e. before body validation, so a request without a valid token gets 401, not 422.
 import { Elysia } from "elysia";
 import { ApiError } from "../http/errors";
+import { throwIfUnreadable } from "../http/plugin";
 import { hasPermission } from "../users/service";
 import type { UserRow, UserStore } from "../users/store";
 import { hashToken, sameDigest } from "./tokens";
@@ -37,7 +38,11 @@ export async function authenticate(users: UserStore, request: Request): Promise<
 
 /** Use inside a feature plugin: every route declared after it gets `user`. */
 export function apiAuth(users: UserStore) {
-  return new Elysia().derive({ as: "scoped" }, async ({ request }) => ({ user: await authenticate(users, request) }));
+  return new Elysia().derive({ as: "scoped" }, async ({ request, body }) => {
+    const user = await authenticate(users, request);
+    throwIfUnreadable(body);
+    return { user };
+  });
 }
 
 export const securityDocs: Record<string, string[]>[] = [{ apiToken: [] }, { bearer: [] }];

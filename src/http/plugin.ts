@@ -31,8 +31,29 @@ async function readText(request: Request, limit: number): Promise<string> {
   return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
 }
 
+/**
+ * A body that could not be read. Parsing runs before authentication in Elysia's lifecycle; keeping the
+ * problem as a value lets the auth step answer 401 first and only then report the body (see apiAuth).
+ */
+export class UnreadableBody {
+  constructor(readonly error: ApiError) {}
+}
+
+export function throwIfUnreadable(body: unknown): void {
+  if (body instanceof UnreadableBody) throw body.error;
+}
+
 /** API bodies are JSON whatever the Content-Type says; anything but a JSON object is refused. */
-async function parseApiBody(request: Request): Promise<Record<string, unknown>> {
+async function parseApiBody(request: Request): Promise<Record<string, unknown> | UnreadableBody> {
+  try {
+    return await readApiBody(request);
+  } catch (error) {
+    if (error instanceof ApiError) return new UnreadableBody(error);
+    throw error;
+  }
+}
+
+async function readApiBody(request: Request): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await readText(request, MAX_BODY_BYTES);

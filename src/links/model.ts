@@ -9,6 +9,8 @@ const urlField = (description: string) =>
   t.String({ maxLength: MAX_URL_LENGTH, error: "This url is not valid.", description, examples: ["https://google.com"] });
 
 const optional = t.Optional;
+// t.Integer also accepts numeric strings and documents itself as string-or-integer; ids are plain integers.
+const id = (options: Parameters<typeof t.Number>[0] = {}) => t.Number({ multipleOf: 1, minimum: 1, ...options });
 
 export const ruleInput = t.Object({
   type: t.UnionEnum(RULE_TYPES, { error: "The rule type must be geo or device.", description: "`geo` matches the visitor's country, `device` the device type" }),
@@ -19,19 +21,19 @@ export const ruleInput = t.Object({
 export const createLinkBody = t.Object({
   long_url: optional(urlField("Destination url")),
   multiple_urls: optional(t.Array(urlField("Destination url"), {
-    minItems: 1, maxItems: 100, error: "Give 1 to 100 urls.",
+    minItems: 1, maxItems: 100, error: "The multiple_urls field must be an array of 1 to 100 urls.",
     description: "One link is created for each url; cannot be used together with long_url",
   })),
   alias: optional(t.String({ maxLength: 64, error: "The alias may be 1 to 64 letters, digits, _ or -.", description: "Custom slug; a random hash is used when empty", examples: ["spring-sale"] })),
-  domain_id: optional(t.Integer({ minimum: 1, error: "The domain_id must be a positive integer.", description: "Id of one of your custom domains" })),
+  domain_id: optional(id({ error: "The domain_id must be a positive integer.", description: "Id of one of your custom domains" })),
   password: optional(t.String({ maxLength: 255, error: "The password may be at most 255 characters.", description: "Visitors must enter it before they are redirected" })),
   disabled: optional(t.Boolean({ error: "The disabled field must be true or false.", description: "A disabled link answers 404" })),
   title: optional(t.String({ maxLength: 255, error: "The title may be at most 255 characters.", description: "When empty, the destination page's title is used" })),
   description: optional(t.String({ maxLength: 1000, error: "The description may be at most 1000 characters.", description: "When empty, the destination page's meta description is used" })),
-  tags: optional(t.Array(t.String({ maxLength: 50, error: "Each tag must be 1 to 50 characters." }), { maxItems: 20, error: "At most 20 tags." })),
+  tags: optional(t.Array(t.String({ maxLength: 50, error: "Each tag must be 1 to 50 characters." }), { maxItems: 20, error: "The tags field must be an array of at most 20 strings." })),
   expires_at: optional(t.String({ maxLength: 40, error: "The expires_at field must be a date like 2026-12-31 23:59:59.", description: "UTC `YYYY-MM-DD HH:MM:SS`, or ISO 8601 with a zone; must be in the future", examples: ["2026-12-31 23:59:59"] })),
-  pixels: optional(t.Array(t.Integer({ minimum: 1, error: "Each pixel must be a pixel id." }), { maxItems: 50, error: "At most 50 pixels." })),
-  rules: optional(t.Array(ruleInput, { maxItems: 50, error: "At most 50 rules.", description: "First matching rule wins, in the order given" })),
+  pixels: optional(t.Array(id({ error: "Each pixel must be a pixel id." }), { maxItems: 50, error: "The pixels field must be an array of at most 50 pixel ids." })),
+  rules: optional(t.Array(ruleInput, { maxItems: 50, error: "The rules field must be an array of at most 50 {type, key, value} objects.", description: "First matching rule wins, in the order given" })),
 }, {
   examples: [{ long_url: "https://google.com", alias: "google", tags: ["search"], rules: [{ key: "ru", value: "https://destination.ru", type: "geo" }, { key: "phone", value: "https://bing.com", type: "device" }] }],
 });
@@ -42,7 +44,7 @@ export type RuleInput = typeof ruleInput.static;
 export const ruleJson = t.Object({ type: t.String(), key: t.String(), value: t.String() });
 
 export const linkJson = t.Object({
-  id: t.Integer({ examples: [80] }),
+  id: id({ examples: [80] }),
   type: t.String({ examples: ["direct"] }),
   title: t.Nullable(t.String({ examples: ["Google"] })),
   description: t.Nullable(t.String({ examples: ["Search the world's information"] })),
@@ -53,10 +55,10 @@ export const linkJson = t.Object({
   expires_at: t.Nullable(t.String({ examples: ["2026-12-31 23:59:59"] })),
   disabled: t.Boolean(),
   has_password: t.Boolean(),
-  user_id: t.Integer({ examples: [1] }),
-  domain_id: t.Nullable(t.Integer()),
+  user_id: id({ examples: [1] }),
+  domain_id: t.Nullable(id()),
   tags: t.Array(t.String()),
-  pixels: t.Array(t.Integer()),
+  pixels: t.Array(id()),
   rules: t.Array(ruleJson),
   created_at: t.String({ examples: ["2026-11-24 13:33:17"] }),
   updated_at: t.String({ examples: ["2026-11-24 13:33:17"] }),

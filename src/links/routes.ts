@@ -28,6 +28,8 @@ export function linkRoutes(deps: LinkRouteDeps) {
       transform({ body }) {
         dropNulls(body as Record<string, unknown>);
       },
+      // The global API parser reads the body; naming "json" here documents it as application/json.
+      parse: "json",
       body: createLinkBody,
       response: {
         200: t.Union([

@@ -56,8 +56,9 @@ export function createLinkStore(db: Db) {
     passwordHash: links.passwordHash,
     disabled: links.disabled,
     expiresAt: links.expiresAt,
-    rules: sql<string>`(select json_group_array(json_object('type', "type", 'key', "key", 'value', "value"))
-      from (select "type", "key", "value" from ${rules} where ${rules.linkId} = ${links.id} order by ${rules.position}))`,
+    // Written out in full: drizzle drops table names in a one-table select, and "id" would bind to rules.id.
+    rules: sql<string>`(select json_group_array(json_object('type', r."type", 'key', r."key", 'value', r."value"))
+      from (select "type", "key", "value" from "rules" where "rules"."link_id" = "links"."id" order by "rules"."position") r)`,
   };
   const onDefaultDomain = db.select(redirectColumns).from(links)
     .where(and(isNull(links.domainId), eq(links.slug, sql.placeholder("slug")))).prepare();
@@ -75,14 +76,15 @@ export function createLinkStore(db: Db) {
 
   function insertOne(draft: LinkDraft, index: number, makeHash: () => string): LinkRow {
     for (let attempt = 0; ; attempt++) {
-      const hash = makeHash();
+      // A crowded hash space gets longer hashes rather than failing the create.
+      const hash = attempt < MAX_HASH_TRIES ? makeHash() : makeHash() + makeHash().slice(0, 2);
       const slug = draft.link.alias ?? hash;
       try {
         return db.insert(links).values({ ...draft.link, hash, slug }).returning().get();
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         if (draft.link.alias) throw new SlugTakenError(index);
-        if (attempt >= MAX_HASH_TRIES) throw error;
+        if (attempt >= MAX_HASH_TRIES * 2) throw error;
       }
     }
   }

@@ -3,9 +3,11 @@ import { createApp, createDeps, type AppDeps } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config";
 import { migrate } from "../../src/db/migrate";
 import { openDatabase } from "../../src/db/open";
-import { createUser } from "../../src/users/service";
+import { generateToken, hashToken } from "../../src/auth/tokens";
 
 export const BASE = "http://localhost";
+export const PASSWORD = "correct horse";
+const passwordHash = Bun.password.hash(PASSWORD, "argon2id");
 
 export function testApp(options: { config?: Partial<Config>; deps?: Partial<AppDeps> } = {}) {
   const config = { ...loadConfig({}, {}), baseUrl: "http://localhost:8080", ...options.config };
@@ -17,10 +19,21 @@ export function testApp(options: { config?: Partial<Config>; deps?: Partial<AppD
   const handle = (path: string, init: RequestInit = {}) => app.handle(new Request(`${BASE}${path}`, init));
 
   let users = 0;
-  async function user(options: { admin?: boolean; api?: boolean; email?: string } = {}) {
-    const email = options.email ?? `user${++users}@example.com`;
-    const { user, apiToken } = await createUser(deps, { email, password: "correct horse", admin: options.admin, api: options.api ?? true });
-    return { ...user, token: apiToken };
+  /** A user with a fresh API token (inserted directly: argon2 per test would dominate the suite's time). */
+  async function user(options: { admin?: boolean; api?: boolean; email?: string; disabled?: boolean } = {}) {
+    const token = generateToken();
+    const now = new Date();
+    const row = await deps.users.insert({
+      email: options.email ?? `user${++users}@example.com`,
+      passwordHash: await passwordHash,
+      role: options.admin ? "admin" : "user",
+      permissions: options.api === false ? [] : ["api.access"],
+      apiTokenHash: hashToken(token),
+      disabled: options.disabled ?? false,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { ...row, token };
   }
 
   /** POST /api/links/create with a bearer token and a JSON body. */

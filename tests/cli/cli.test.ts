@@ -1,0 +1,304 @@
+// The kurz command, run from source as a real process: exit codes, printed JSON and what lands in the database.
+import { afterEach, describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { configOptions } from "../../src/config";
+import pkg from "../../package.json";
+
+const root = resolve(import.meta.dir, "../..");
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temp folder and the database path inside it (the file is not created). */
+function tempDb(): string {
+  const dir = mkdtempSync(join(tmpdir(), "kurz-cli-"));
+  dirs.push(dir);
+  return join(dir, "kurz.sqlite");
+}
+
+/** The environment of the test run, minus anything that would configure kurz, plus KURZ_DB. */
+function envFor(db: string, extra: Record<string, string> = {}): Record<string, string> {
+  const drop = new Set<string>([...Object.values(configOptions).map((o) => o.env), "KURZ_ADMIN_EMAIL", "KURZ_ADMIN_PASSWORD"]);
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !drop.has(k)) env[k] = v;
+  return { ...env, KURZ_DB: db, ...extra };
+}
+
+function kurz(db: string, ...args: string[]) {
+  const result = Bun.spawnSync(["bun", "src/main.ts", ...args], { cwd: root, env: envFor(db), stdout: "pipe", stderr: "pipe" });
+  return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
+}
+
+function json(stdout: string): Record<string, any> {
+  return JSON.parse(stdout.trim().split("\n").at(-1)!);
+}
+
+const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
+
+function userRow(db: string, email: string): Record<string, unknown> {
+  const sqlite = new Database(db, { readonly: true });
+  try {
+    const row = sqlite.query("select * from users where email = ?").get(email) as Record<string, unknown> | null;
+    expect(row).not.toBeNull();
+    return row!;
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** No Bun/Node stack trace: no "    at fn (file:line)" frames, no source excerpt. */
+function expectNoStackTrace(stderr: string) {
+  expect(stderr).not.toMatch(/^\s+at\s/m);
+  expect(stderr).not.toMatch(/\.ts:\d+/);
+  expect(stderr).not.toContain("Bun v");
+}
+
+describe("help and version", () => {
+  test("--help prints the usage and exits 0", () => {
+    const run = kurz(tempDb(), "--help");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Usage:");
+    expect(run.stdout).toContain("user create");
+  });
+
+  test("--version prints the package version and exits 0", () => {
+    const run = kurz(tempDb(), "--version");
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe(pkg.version);
+  });
+
+  test("neither touches the database", () => {
+    const db = tempDb();
+    kurz(db, "--help");
+    kurz(db, "--version");
+    expect(existsSync(db)).toBe(false);
+  });
+});
+
+describe("migrate", () => {
+  test("creates the database file with its tables and exits 0", () => {
+    const db = tempDb();
+    const run = kurz(db, "migrate");
+    expect(run.code).toBe(0);
+    expect(existsSync(db)).toBe(true);
+    const sqlite = new Database(db, { readonly: true });
+    const tables = sqlite.query("select name from sqlite_master where type = 'table'").all() as { name: string }[];
+    sqlite.close();
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["users", "links"]));
+  });
+
+  test("running it twice is harmless", () => {
+    const db = tempDb();
+    expect(kurz(db, "migrate").code).toBe(0);
+    expect(kurz(db, "migrate").code).toBe(0);
+  });
+});
+
+describe("user create", () => {
+  test("--api prints the new user with a 40-character token and the api.access permission", () => {
+    const db = tempDb();
+    const run = kurz(db, "user", "create", "--email", "ana@example.com", "--password", "correct horse", "--api");
+    expect(run.code).toBe(0);
+    const user = json(run.stdout);
+    expect(user.id).toBeInteger();
+    expect(user.email).toBe("ana@example.com");
+    expect(user.api_token).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(user.permissions).toContain("api.access");
+    expect(user.role).toBe("user");
+  });
+
+  test("without --api the user has no permissions", () => {
+    const run = kurz(tempDb(), "user", "create", "--email", "bo@example.com", "--password", "correct horse");
+    expect(run.code).toBe(0);
+    expect(json(run.stdout).permissions).toEqual([]);
+  });
+
+  test("--admin makes an admin", () => {
+    const run = kurz(tempDb(), "user", "create", "--email", "root@example.com", "--password", "correct horse", "--admin");
+    expect(run.code).toBe(0);
+    expect(json(run.stdout).role).toBe("admin");
+  });
+
+  test("the token is stored only as its sha256, the password only as an argon2id hash", async () => {
+    const db = tempDb();
+    const user = json(kurz(db, "user", "create", "--email", "cy@example.com", "--password", "correct horse", "--api").stdout);
+    const row = userRow(db, "cy@example.com");
+    expect(row.api_token_hash).toBe(sha256(user.api_token));
+    expect(JSON.stringify(row)).not.toContain(user.api_token);
+    expect(JSON.stringify(row)).not.toContain("correct horse");
+    expect(String(row.password_hash)).toStartWith("$argon2id$");
+    expect(await Bun.password.verify("correct horse", String(row.password_hash))).toBe(true);
+  });
+
+  test("the same email twice is refused with a clear message and no stack trace", () => {
+    const db = tempDb();
+    expect(kurz(db, "user", "create", "--email", "dup@example.com", "--password", "correct horse").code).toBe(0);
+    const again = kurz(db, "user", "create", "--email", "DUP@example.com", "--password", "correct horse");
+    expect(again.code).not.toBe(0);
+    expect(again.stdout).toBe("");
+    expect(again.stderr).toMatch(/already exists/i);
+    expectNoStackTrace(again.stderr);
+  });
+
+  test("a password shorter than 8 characters is refused", () => {
+    const db = tempDb();
+    const run = kurz(db, "user", "create", "--email", "short@example.com", "--password", "1234567");
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/password/i);
+    expectNoStackTrace(run.stderr);
+    const sqlite = new Database(db, { readonly: true });
+    const count = sqlite.query("select count(*) as n from users").get() as { n: number };
+    sqlite.close();
+    expect(count.n).toBe(0);
+  });
+
+  test("an invalid email is refused", () => {
+    const run = kurz(tempDb(), "user", "create", "--email", "not-an-email", "--password", "correct horse");
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/email/i);
+    expectNoStackTrace(run.stderr);
+  });
+
+  test("without --email it exits 2", () => {
+    const run = kurz(tempDb(), "user", "create", "--password", "correct horse");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--email");
+  });
+});
+
+describe("user token", () => {
+  test("issues a new token; the database then holds only the new token's sha256", () => {
+    const db = tempDb();
+    const created = json(kurz(db, "user", "create", "--email", "dee@example.com", "--password", "correct horse", "--api").stdout);
+    const run = kurz(db, "user", "token", "--email", "dee@example.com");
+    expect(run.code).toBe(0);
+    const issued = json(run.stdout);
+    expect(issued.api_token).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(issued.api_token).not.toBe(created.api_token);
+
+    const row = userRow(db, "dee@example.com");
+    expect(row.api_token_hash).toBe(sha256(issued.api_token));
+    expect(row.api_token_hash).not.toBe(sha256(created.api_token));
+    expect(JSON.stringify(row)).not.toContain(issued.api_token);
+  });
+
+  test("an unknown email exits non-zero without a stack trace", () => {
+    const db = tempDb();
+    const run = kurz(db, "user", "token", "--email", "nobody@example.com");
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/no user/i);
+    expectNoStackTrace(run.stderr);
+  });
+
+  test("without --email it exits 2", () => {
+    const run = kurz(tempDb(), "user", "token");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--email");
+  });
+});
+
+describe("bad arguments", () => {
+  test("an unknown flag exits 2 and names it", () => {
+    const run = kurz(tempDb(), "migrate", "--no-such-flag");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--no-such-flag");
+    expectNoStackTrace(run.stderr);
+  });
+
+  test("an unknown command exits 2", () => {
+    const run = kurz(tempDb(), "frobnicate");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("frobnicate");
+  });
+
+  test("--port abc exits 2 and names --port", () => {
+    const db = tempDb();
+    const run = kurz(db, "migrate", "--port", "abc");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--port");
+    expectNoStackTrace(run.stderr);
+    expect(existsSync(db)).toBe(false);
+  });
+});
+
+/** The promise's value, or `fallback` after `ms` milliseconds; the timer never outlives the race. */
+async function within<T, F>(ms: number, promise: Promise<T>, fallback: F): Promise<T | F> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<F>((done) => (timer = setTimeout(() => done(fallback), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe("serve", () => {
+  /** Starts `kurz serve` on a free port, returns its stdout up to the "listening" line, then stops it. */
+  async function startAndStop(db: string, env: Record<string, string> = {}): Promise<string> {
+    const proc = Bun.spawn(["bun", "src/main.ts", "serve", "--port", "0", "--host", "127.0.0.1"], {
+      cwd: root,
+      env: envFor(db, env),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    let out = "";
+    try {
+      const reader = proc.stdout.getReader();
+      const decoder = new TextDecoder();
+      const deadline = Date.now() + 10_000;
+      while (!out.includes(" listening on ")) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`kurz serve did not report listening within 10 s; stdout so far:\n${out}`);
+        const chunk = await within(left, reader.read(), { done: false, value: undefined });
+        if (chunk.done) throw new Error(`kurz serve exited before listening (code ${await proc.exited}):\n${out}\n${await new Response(proc.stderr).text()}`);
+        if (chunk.value) out += decoder.decode(chunk.value, { stream: true });
+      }
+      reader.releaseLock();
+    } finally {
+      proc.kill("SIGTERM");
+      const exited = await within(10_000, proc.exited, null);
+      if (exited === null) proc.kill("SIGKILL");
+    }
+    return out;
+  }
+
+  const adminLines = (stdout: string) => stdout.split("\n").filter((line) => line.trim().startsWith("{"));
+
+  test("the first start on an empty database prints the new admin's credentials once", async () => {
+    const db = tempDb();
+    const first = await startAndStop(db);
+    const lines = adminLines(first);
+    expect(lines).toHaveLength(1);
+    const admin = JSON.parse(lines[0]!) as Record<string, string>;
+    expect(Object.keys(admin).sort()).toEqual(["api_token", "email", "password"]);
+    expect(admin.api_token).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(admin.password!.length).toBeGreaterThanOrEqual(12);
+
+    // What was printed is what works: the stored hashes match the printed secrets.
+    const row = userRow(db, admin.email!);
+    expect(row.role).toBe("admin");
+    expect(row.api_token_hash).toBe(sha256(admin.api_token!));
+    expect(await Bun.password.verify(admin.password!, String(row.password_hash))).toBe(true);
+
+    const second = await startAndStop(db);
+    expect(adminLines(second)).toEqual([]);
+    expect(second).not.toContain(admin.password!);
+    expect(second).not.toContain(admin.api_token!);
+  }, 30_000);
+
+  test("with KURZ_ADMIN_EMAIL and KURZ_ADMIN_PASSWORD that admin is created and no password is printed", async () => {
+    const db = tempDb();
+    const out = await startAndStop(db, { KURZ_ADMIN_EMAIL: "Boss@Example.com", KURZ_ADMIN_PASSWORD: "a long given password" });
+    expect(adminLines(out)).toEqual([]);
+    expect(out).not.toContain("a long given password");
+    const row = userRow(db, "boss@example.com");
+    expect(row.role).toBe("admin");
+    expect(await Bun.password.verify("a long given password", String(row.password_hash))).toBe(true);
+  }, 30_000);
+});

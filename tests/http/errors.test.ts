@@ -1,0 +1,109 @@
+import { describe, expect, test } from "bun:test";
+import { links } from "../../src/db/schema";
+import { testApp } from "../support/app";
+
+describe("error answers on the API", () => {
+  test("malformed JSON is a 400 in the seed's shape", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const r = await k.create(u.token, '{"long_url": "https://a.example",');
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ status: "error", messages: { body: ["The request body is not valid JSON."] } });
+  });
+
+  test("a JSON body that is not an object is a 422", async () => {
+    const k = testApp();
+    const u = await k.user();
+    for (const raw of ["[1,2]", "null", "42", '"https://a.example"']) {
+      const r = await k.create(u.token, raw);
+      expect(r.status).toBe(422);
+      expect(r.body.messages.body).toEqual(["The request body must be a JSON object."]);
+    }
+  });
+
+  test("an empty body is a 422 asking for long_url", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const r = await k.create(u.token, "");
+    expect(r.status).toBe(422);
+    expect(r.body.messages.long_url).toBeArray();
+  });
+
+  test("a body over 1 MB is a 413 and creates nothing", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const big = JSON.stringify({ long_url: "https://a.example", description: "x".repeat(1024 * 1024) });
+    const r = await k.create(u.token, big);
+    expect(r.status).toBe(413);
+    expect(r.body.status).toBe("error");
+    expect(r.body.messages.body).toBeArray();
+    expect(k.db.select().from(links).all()).toHaveLength(0);
+  });
+
+  test("a streamed body over 1 MB without Content-Length is a 413", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream({
+      pull(controller) {
+        if (sent++ < 20) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const r = await k.app.handle(new Request("http://localhost/api/links/create", {
+      method: "POST", headers: { authorization: `Bearer ${u.token}` }, body: stream,
+    }));
+    expect(r.status).toBe(413);
+  });
+
+  test("a body that is not UTF-8 is a 400", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const r = await k.app.handle(new Request("http://localhost/api/links/create", {
+      method: "POST", headers: { authorization: `Bearer ${u.token}` }, body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
+    }));
+    expect(r.status).toBe(400);
+    expect((await r.json()).status).toBe("error");
+  });
+
+  test("an unknown API path is a JSON 404", async () => {
+    const k = testApp();
+    const r = await k.handle("/api/nothing/here");
+    expect(r.status).toBe(404);
+    expect(await r.json()).toEqual({ status: "error", messages: { route: ["There is no such endpoint."] } });
+  });
+
+  test("the wrong method on the create endpoint is not a 500", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const r = await k.handle(`/api/links/create?api_token=${u.token}`, { method: "GET" });
+    expect(r.status).toBeLessThan(500);
+    expect(r.headers.get("content-type")).toContain("application/json");
+  });
+
+  test("an unexpected failure is a 500 in the seed's shape without a stack trace", async () => {
+    const k = testApp({ deps: { makeHash: () => { throw new Error("secret internals at /src/x.ts:1"); } } });
+    const u = await k.user();
+    const r = await k.create(u.token, { long_url: "https://a.example" });
+    expect(r.status).toBe(500);
+    expect(JSON.stringify(r.body)).not.toContain("internals");
+    expect(r.body.status).toBe("error");
+  });
+});
+
+describe("health", () => {
+  test("GET /healthz answers ok when the database answers", async () => {
+    const k = testApp();
+    const r = await k.handle("/healthz");
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ status: "ok" });
+  });
+
+  test("GET /healthz answers 503 when the database is closed", async () => {
+    const k = testApp();
+    k.db.$client.close();
+    const r = await k.handle("/healthz");
+    expect(r.status).toBe(503);
+  });
+});

@@ -1,0 +1,357 @@
+import { describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { linkPixels, links, linkTags, rules, tags } from "../../src/db/schema";
+import { testApp } from "../support/app";
+
+const seedKeys = ["type", "title", "description", "hash", "long_url", "expires_at", "disabled", "user_id", "domain_id",
+  "alias", "has_password", "updated_at", "created_at", "id", "short_url"];
+
+describe("POST /api/links/create — success", () => {
+  test("a long_url answers the seed's shape with every key and type", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const { status, body } = await k.create(u.token, { long_url: "https://google.com" });
+    expect(status).toBe(200);
+    expect(body.status).toBe("success");
+    for (const key of seedKeys) expect(body.link).toHaveProperty(key);
+    const link = body.link;
+    expect(link.type).toBe("direct");
+    expect(link.hash).toMatch(/^[0-9A-Za-z]{6}$/);
+    expect(link.alias).toBeNull();
+    expect(link.long_url).toBe("https://google.com");
+    expect(link.short_url).toBe(`http://localhost:8080/${link.hash}`);
+    expect(link.expires_at).toBeNull();
+    expect(link.disabled).toBe(false);
+    expect(link.has_password).toBe(false);
+    expect(link.user_id).toBe(u.id);
+    expect(link.domain_id).toBeNull();
+    expect(typeof link.id).toBe("number");
+    expect(link.created_at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    expect(link.updated_at).toBe(link.created_at);
+    expect(link.tags).toEqual([]);
+    expect(link.pixels).toEqual([]);
+    expect(link.rules).toEqual([]);
+  });
+
+  test("the link is stored in the database", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const { body } = await k.create(u.token, { long_url: "https://example.com/a" });
+    const row = k.db.select().from(links).where(eq(links.id, body.link.id)).get();
+    expect(row?.longUrl).toBe("https://example.com/a");
+    expect(row?.slug).toBe(body.link.hash);
+  });
+
+  test("the token may be given as ?api_token= as in the seed", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const r = await k.handle(`/api/links/create?api_token=${u.token}`, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ long_url: "https://google.com" }),
+    });
+    expect(r.status).toBe(200);
+    expect((await r.json()).link.long_url).toBe("https://google.com");
+  });
+
+  test("an alias becomes the short URL's path", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const { body } = await k.create(u.token, { long_url: "https://google.com", alias: "my-Link_1" });
+    expect(body.link.alias).toBe("my-Link_1");
+    expect(body.link.short_url).toBe("http://localhost:8080/my-Link_1");
+  });
+
+  test("KURZ_SLUG_LENGTH sets the length of the random hash", async () => {
+    const k = testApp({ config: { slugLength: 9 } });
+    const u = await k.user();
+    const { body } = await k.create(u.token, { long_url: "https://google.com" });
+    expect(body.link.hash).toMatch(/^[0-9A-Za-z]{9}$/);
+  });
+
+  test("a hash that collides with an existing slug is retried", async () => {
+    const hashes = ["AAAAAA", "AAAAAA", "BBBBBB"];
+    const k = testApp({ deps: { makeHash: () => hashes.shift() ?? "CCCCCC" } });
+    const u = await k.user();
+    const first = await k.create(u.token, { long_url: "https://a.example" });
+    const second = await k.create(u.token, { long_url: "https://b.example" });
+    expect(first.body.link.hash).toBe("AAAAAA");
+    expect(second.status).toBe(200);
+    expect(second.body.link.hash).toBe("BBBBBB");
+  });
+
+  test("multiple_urls answers `links`, one per URL, in order", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const urls = ["https://a.example", "https://b.example/x", "http://c.example"];
+    const { status, body } = await k.create(u.token, { multiple_urls: urls, tags: ["bulk"] });
+    expect(status).toBe(200);
+    expect(body.link).toBeUndefined();
+    expect(body.links.map((l: any) => l.long_url)).toEqual(urls);
+    expect(new Set(body.links.map((l: any) => l.hash)).size).toBe(3);
+    for (const l of body.links) expect(l.tags).toEqual(["bulk"]);
+  });
+
+  test("password is stored as an argon2id hash and never returned", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const { body } = await k.create(u.token, { long_url: "https://google.com", password: "s3cret" });
+    expect(body.link.has_password).toBe(true);
+    expect(JSON.stringify(body)).not.toContain("s3cret");
+    const row = k.db.select().from(links).where(eq(links.id, body.link.id)).get()!;
+    expect(row.passwordHash).toStartWith("$argon2id$");
+    expect(await Bun.password.verify("s3cret", row.passwordHash!)).toBe(true);
+  });
+
+  test("title, description and disabled are stored and echoed", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const { body } = await k.create(u.token, {
+      long_url: "https://google.com", title: "  Google  ", description: "Search <b>things</b>", disabled: true,
+    });
+    expect(body.link.title).toBe("Google");
+    expect(body.link.description).toBe("Search <b>things</b>");
+    expect(body.link.disabled).toBe(true);
+  });
+
+  test("tags are trimmed, de-duplicated and kept in order", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const { body } = await k.create(u.token, { long_url: "https://google.com", tags: [" news ", "tech", "news", "Tech"] });
+    expect(body.link.tags).toEqual(["news", "tech", "Tech"]);
+    const stored = k.db.select({ name: tags.name }).from(linkTags).innerJoin(tags, eq(tags.id, linkTags.tagId))
+      .where(eq(linkTags.linkId, body.link.id)).orderBy(linkTags.position).all();
+    expect(stored.map((t) => t.name)).toEqual(["news", "tech", "Tech"]);
+  });
+
+  test("a tag used by two links is stored once per user", async () => {
+    const k = testApp();
+    const u = await k.user();
+    await k.create(u.token, { long_url: "https://a.example", tags: ["x"] });
+    await k.create(u.token, { long_url: "https://b.example", tags: ["x"] });
+    expect(k.db.select().from(tags).where(eq(tags.name, "x")).all()).toHaveLength(1);
+  });
+
+  test("expires_at takes the seed's format (UTC) and ISO 8601 with a zone", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const plain = await k.create(u.token, { long_url: "https://google.com", expires_at: "2099-08-23 13:24:00" });
+    expect(plain.body.link.expires_at).toBe("2099-08-23 13:24:00");
+    const zoned = await k.create(u.token, { long_url: "https://google.com", expires_at: "2099-08-23T15:24:00+02:00" });
+    expect(zoned.body.link.expires_at).toBe("2099-08-23 13:24:00");
+  });
+
+  test("rules are stored in order with geo keys lower-cased", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const input = [
+      { key: "RU", value: "https://destination.ru", type: "geo" },
+      { key: "phone", value: "https://bing.com", type: "device" },
+      { key: "tv", value: "https://tv.example", type: "device" },
+    ];
+    const { body } = await k.create(u.token, { long_url: "https://google.com", rules: input });
+    expect(body.link.rules).toEqual([
+      { type: "geo", key: "ru", value: "https://destination.ru" },
+      { type: "device", key: "phone", value: "https://bing.com" },
+      { type: "device", key: "tv", value: "https://tv.example" },
+    ]);
+    const stored = k.db.select().from(rules).where(eq(rules.linkId, body.link.id)).orderBy(rules.position).all();
+    expect(stored.map((r) => r.key)).toEqual(["ru", "phone", "tv"]);
+  });
+
+  test("pixels the user owns are attached", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const p1 = await k.deps.pixels.insert({ userId: u.id, name: "fb", type: "facebook", pixelId: "123456789012345", createdAt: new Date() });
+    const p2 = await k.deps.pixels.insert({ userId: u.id, name: "ga", type: "google_analytics", pixelId: "G-ABC123", createdAt: new Date() });
+    const { status, body } = await k.create(u.token, { long_url: "https://google.com", pixels: [p2.id, p1.id, p2.id] });
+    expect(status).toBe(200);
+    expect(body.link.pixels).toEqual([p2.id, p1.id]);
+    expect(k.db.select().from(linkPixels).where(eq(linkPixels.linkId, body.link.id)).all()).toHaveLength(2);
+  });
+
+  test("a custom domain the user owns gives an https short URL on that host", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const d = await k.deps.domains.insert({ userId: u.id, host: "go.example.com", createdAt: new Date() });
+    const { body } = await k.create(u.token, { long_url: "https://google.com", alias: "promo", domain_id: d.id });
+    expect(body.link.domain_id).toBe(d.id);
+    expect(body.link.short_url).toBe("https://go.example.com/promo");
+  });
+
+  test("the same alias may exist on two domains", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const d = await k.deps.domains.insert({ userId: u.id, host: "go.example.com", createdAt: new Date() });
+    expect((await k.create(u.token, { long_url: "https://a.example", alias: "same" })).status).toBe(200);
+    expect((await k.create(u.token, { long_url: "https://b.example", alias: "same", domain_id: d.id })).status).toBe(200);
+  });
+
+  test("null fields count as not given, and unknown fields are ignored", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const { status, body } = await k.create(u.token, {
+      long_url: "https://google.com", alias: null, title: null, tags: null, expires_at: null, whatever: { a: 1 },
+    });
+    expect(status).toBe(200);
+    expect(body.link.alias).toBeNull();
+    expect(body.link).not.toHaveProperty("whatever");
+  });
+
+  test("a body sent without a JSON Content-Type is still read as JSON", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const r = await k.handle("/api/links/create", {
+      method: "POST", headers: { authorization: `Bearer ${u.token}`, "content-type": "text/plain" },
+      body: JSON.stringify({ long_url: "https://google.com" }),
+    });
+    expect(r.status).toBe(200);
+  });
+});
+
+describe("POST /api/links/create — validation (422, one key per bad field)", () => {
+  const invalid: [string, unknown, string][] = [
+    ["long_url", { long_url: "not a url" }, "long_url"],
+    ["long_url javascript:", { long_url: "javascript:alert(1)" }, "long_url"],
+    ["long_url data:", { long_url: "data:text/html,<script>alert(1)</script>" }, "long_url"],
+    ["long_url ftp:", { long_url: "ftp://example.com/file" }, "long_url"],
+    ["long_url with CR/LF", { long_url: "https://example.com/\r\nSet-Cookie: a=b" }, "long_url"],
+    ["long_url with NUL", { long_url: "https://example.com/\u0000" }, "long_url"],
+    ["long_url too long", { long_url: `https://example.com/${"a".repeat(2048)}` }, "long_url"],
+    ["long_url relative", { long_url: "/just/a/path" }, "long_url"],
+    ["long_url of the wrong type", { long_url: 42 }, "long_url"],
+    ["neither long_url nor multiple_urls", { title: "x" }, "long_url"],
+    ["both long_url and multiple_urls", { long_url: "https://a.example", multiple_urls: ["https://b.example"] }, "multiple_urls"],
+    ["multiple_urls empty", { multiple_urls: [] }, "multiple_urls"],
+    ["multiple_urls over 100", { multiple_urls: Array.from({ length: 101 }, (_, i) => `https://e.example/${i}`) }, "multiple_urls"],
+    ["multiple_urls not an array", { multiple_urls: "https://a.example" }, "multiple_urls"],
+    ["multiple_urls item", { multiple_urls: ["https://a.example", "https://b.example", "https://c.example", "nope"] }, "multiple_urls.3"],
+    ["alias with a slash", { long_url: "https://a.example", alias: "a/b" }, "alias"],
+    ["alias with a space", { long_url: "https://a.example", alias: "a b" }, "alias"],
+    ["alias too long", { long_url: "https://a.example", alias: "a".repeat(65) }, "alias"],
+    ["alias reserved", { long_url: "https://a.example", alias: "api" }, "alias"],
+    ["alias reserved in any case", { long_url: "https://a.example", alias: "Admin" }, "alias"],
+    ["alias reserved swagger", { long_url: "https://a.example", alias: "swagger" }, "alias"],
+    ["alias reserved healthz", { long_url: "https://a.example", alias: "healthz" }, "alias"],
+    ["alias with multiple_urls", { multiple_urls: ["https://a.example"], alias: "x" }, "alias"],
+    ["domain_id not a number", { long_url: "https://a.example", domain_id: "one" }, "domain_id"],
+    ["domain_id that does not exist", { long_url: "https://a.example", domain_id: 999 }, "domain_id"],
+    ["password empty", { long_url: "https://a.example", password: "" }, "password"],
+    ["password too long", { long_url: "https://a.example", password: "p".repeat(256) }, "password"],
+    ["disabled not a boolean", { long_url: "https://a.example", disabled: "yes" }, "disabled"],
+    ["title too long", { long_url: "https://a.example", title: "t".repeat(256) }, "title"],
+    ["description too long", { long_url: "https://a.example", description: "d".repeat(1001) }, "description"],
+    ["tags not an array", { long_url: "https://a.example", tags: "news" }, "tags"],
+    ["tags over 20", { long_url: "https://a.example", tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, "tags"],
+    ["tag blank", { long_url: "https://a.example", tags: ["ok", "   "] }, "tags.1"],
+    ["tag too long", { long_url: "https://a.example", tags: ["x".repeat(51)] }, "tags.0"],
+    ["expires_at not a date", { long_url: "https://a.example", expires_at: "tomorrow" }, "expires_at"],
+    ["expires_at impossible date", { long_url: "https://a.example", expires_at: "2099-02-30 10:00:00" }, "expires_at"],
+    ["expires_at in the past", { long_url: "https://a.example", expires_at: "2020-01-01 00:00:00" }, "expires_at"],
+    ["pixels not ids", { long_url: "https://a.example", pixels: ["x"] }, "pixels.0"],
+    ["pixel that does not exist", { long_url: "https://a.example", pixels: [12345] }, "pixels.0"],
+    ["rules not an array", { long_url: "https://a.example", rules: "geo" }, "rules"],
+    ["rules item not an object", { long_url: "https://a.example", rules: ["geo"] }, "rules.0"],
+    ["rules over 50", { long_url: "https://a.example", rules: Array.from({ length: 51 }, () => ({ type: "device", key: "tv", value: "https://a.example" })) }, "rules"],
+    ["rule type unknown", { long_url: "https://a.example", rules: [{ type: "planet", key: "mars", value: "https://a.example" }] }, "rules.0.type"],
+    ["geo rule with a non-country", { long_url: "https://a.example", rules: [{ type: "geo", key: "zz", value: "https://a.example" }] }, "rules.0.key"],
+    ["geo rule with a 3-letter code", { long_url: "https://a.example", rules: [{ type: "geo", key: "rus", value: "https://a.example" }] }, "rules.0.key"],
+    ["device rule with an unknown device", { long_url: "https://a.example", rules: [{ type: "device", key: "watch", value: "https://a.example" }] }, "rules.0.key"],
+    ["rule value not a url", { long_url: "https://a.example", rules: [{ type: "device", key: "phone", value: "javascript:alert(1)" }] }, "rules.0.value"],
+    ["second rule missing its key", { long_url: "https://a.example", rules: [{ type: "device", key: "phone", value: "https://a.example" }, { type: "geo", value: "https://a.example" }] }, "rules.1.key"],
+  ];
+
+  for (const [name, body, field] of invalid) {
+    test(`${name} is refused under "${field}"`, async () => {
+      const k = testApp();
+      const u = await k.user();
+      const r = await k.create(u.token, body);
+      expect(r.status).toBe(422);
+      expect(r.body.status).toBe("error");
+      expect(r.body.messages[field]).toBeArray();
+      for (const message of r.body.messages[field]) expect(message).toMatch(/^[A-Z].{5,}/);
+      expect(k.db.select().from(links).all()).toHaveLength(0);
+    });
+  }
+
+  test("every bad field is reported at once", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const r = await k.create(u.token, { long_url: "nope", alias: "a b", expires_at: "soon", rules: [{ type: "geo", key: "xx", value: "https://a.example" }] });
+    expect(r.status).toBe(422);
+    expect(Object.keys(r.body.messages).sort()).toEqual(["alias", "expires_at", "long_url", "rules.0.key"]);
+  });
+
+  test("an invalid url is reported with the seed's message", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const r = await k.create(u.token, { long_url: "not a url" });
+    expect(r.body).toEqual({ status: "error", messages: { long_url: ["This url is not valid."] } });
+  });
+
+  test("a taken alias is refused with 422", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const other = await k.user();
+    expect((await k.create(u.token, { long_url: "https://a.example", alias: "taken" })).status).toBe(200);
+    const r = await k.create(other.token, { long_url: "https://b.example", alias: "taken" });
+    expect(r.status).toBe(422);
+    expect(r.body.messages.alias).toEqual(["This alias is already taken."]);
+  });
+
+  test("multiple_urls with one bad URL creates nothing", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const r = await k.create(u.token, { multiple_urls: ["https://a.example", "https://b.example", "bad"] });
+    expect(r.status).toBe(422);
+    expect(Object.keys(r.body.messages)).toEqual(["multiple_urls.2"]);
+    expect(k.db.select().from(links).all()).toHaveLength(0);
+  });
+
+  test("multiple_urls rolls back every link when one insert fails", async () => {
+    let n = 0;
+    const k = testApp({ deps: { makeHash: () => { if (++n === 3) throw new Error("boom"); return `hash${n}x`; } } });
+    const u = await k.user();
+    const r = await k.create(u.token, { multiple_urls: ["https://a.example", "https://b.example", "https://c.example"] });
+    expect(r.status).toBe(500);
+    expect(k.db.select().from(links).all()).toHaveLength(0);
+  });
+
+  test("when random hashes keep colliding, a longer hash is used instead of failing", async () => {
+    const k = testApp({ deps: { makeHash: () => "SAMEhs" } });
+    const u = await k.user();
+    expect((await k.create(u.token, { long_url: "https://first.example" })).body.link.hash).toBe("SAMEhs");
+    const r = await k.create(u.token, { long_url: "https://second.example" });
+    expect(r.status).toBe(200);
+    expect(r.body.link.hash).toBe("SAMEhsSA");
+  });
+});
+
+describe("POST /api/links/create — ownership (403)", () => {
+  test("someone else's domain is refused with 403", async () => {
+    const k = testApp();
+    const owner = await k.user();
+    const other = await k.user();
+    const d = await k.deps.domains.insert({ userId: owner.id, host: "owner.example", createdAt: new Date() });
+    const r = await k.create(other.token, { long_url: "https://a.example", domain_id: d.id });
+    expect(r.status).toBe(403);
+    expect(r.body.messages.domain_id).toBeArray();
+    expect(k.db.select().from(links).all()).toHaveLength(0);
+  });
+
+  test("someone else's pixel is refused with 403", async () => {
+    const k = testApp();
+    const owner = await k.user();
+    const other = await k.user();
+    const p = await k.deps.pixels.insert({ userId: owner.id, name: "fb", type: "facebook", pixelId: "1234567890", createdAt: new Date() });
+    const r = await k.create(other.token, { long_url: "https://a.example", pixels: [p.id] });
+    expect(r.status).toBe(403);
+    expect(r.body.messages["pixels.0"]).toBeArray();
+  });
+
+  test("an admin may use any user's domain", async () => {
+    const k = testApp();
+    const owner = await k.user();
+    const admin = await k.user({ admin: true });
+    const d = await k.deps.domains.insert({ userId: owner.id, host: "owner.example", createdAt: new Date() });
+    expect((await k.create(admin.token, { long_url: "https://a.example", domain_id: d.id })).status).toBe(200);
+  });
+});

@@ -1,0 +1,244 @@
+import { describe, expect, test } from "bun:test";
+import { testApp } from "../support/app";
+
+const UA = {
+  iphone: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+  android: "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36",
+  ipad: "Mozilla/5.0 (iPad; CPU OS 12_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/12.1 Mobile/15E148 Safari/604.1",
+  desktop: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+  tv: "Mozilla/5.0 (SMART-TV; Linux; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/4.0 Chrome/76.0.3809.146 TV Safari/537.36",
+};
+
+async function setup(body: Record<string, unknown>, options: Parameters<typeof testApp>[0] = {}) {
+  const k = testApp(options);
+  const u = await k.user();
+  const r = await k.create(u.token, body);
+  expect(r.status).toBe(200);
+  const slug = r.body.link.alias ?? r.body.link.hash;
+  return { k, u, slug, link: r.body.link };
+}
+
+const visit = (k: ReturnType<typeof testApp>, path: string, headers: Record<string, string> = {}) =>
+  k.handle(path, { headers });
+
+describe("plain redirects", () => {
+  test("a link redirects with 302 to its long_url", async () => {
+    const { k, slug } = await setup({ long_url: "https://google.com/search" });
+    const r = await visit(k, `/${slug}`);
+    expect(r.status).toBe(302);
+    expect(r.headers.get("location")).toBe("https://google.com/search");
+    expect(r.headers.get("cache-control")).toContain("no-store");
+  });
+
+  test("the visitor's query string is appended to the destination's", async () => {
+    const { k, slug } = await setup({ long_url: "https://example.com/page?ref=kurz#top" });
+    const r = await visit(k, `/${slug}?utm_source=mail&q=a%20b`);
+    expect(r.headers.get("location")).toBe("https://example.com/page?ref=kurz&utm_source=mail&q=a%20b#top");
+  });
+
+  test("a destination without a query gets the visitor's query", async () => {
+    const { k, slug } = await setup({ long_url: "https://example.com" });
+    expect((await visit(k, `/${slug}?a=1`)).headers.get("location")).toBe("https://example.com/?a=1");
+  });
+
+  test("HEAD answers like GET without a body", async () => {
+    const { k, slug } = await setup({ long_url: "https://google.com" });
+    const r = await k.handle(`/${slug}`, { method: "HEAD" });
+    expect(r.status).toBe(302);
+    expect(r.headers.get("location")).toBe("https://google.com/");
+    expect(await r.text()).toBe("");
+  });
+
+  test("an alias is matched exactly, case included", async () => {
+    const { k } = await setup({ long_url: "https://google.com", alias: "Promo" });
+    expect((await visit(k, "/Promo")).status).toBe(302);
+    expect((await visit(k, "/promo")).status).toBe(404);
+  });
+});
+
+describe("pages instead of a redirect", () => {
+  test("an unknown slug is a 404 HTML page with a CSP", async () => {
+    const k = testApp();
+    const r = await visit(k, "/nothing");
+    expect(r.status).toBe(404);
+    expect(r.headers.get("content-type")).toContain("text/html");
+    expect(r.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(r.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(await r.text()).toContain("does not exist");
+  });
+
+  test("a path that cannot be a slug is a 404 page", async () => {
+    const k = testApp();
+    for (const path of ["/favicon.ico", "/a.b", "/%00", "/a/b/c"]) {
+      const r = await visit(k, path);
+      expect(r.status).toBe(404);
+    }
+  });
+
+  test("a disabled link is a 404 page", async () => {
+    const { k, slug } = await setup({ long_url: "https://google.com", disabled: true });
+    const r = await visit(k, `/${slug}`);
+    expect(r.status).toBe(404);
+    expect(r.headers.get("location")).toBeNull();
+  });
+
+  test("an expired link is a 410 page", async () => {
+    let now = new Date("2030-01-01T00:00:00Z");
+    const { k, slug } = await setup({ long_url: "https://google.com", expires_at: "2030-01-02 00:00:00" }, { deps: { now: () => now } });
+    expect((await visit(k, `/${slug}`)).status).toBe(302);
+    now = new Date("2030-01-02T00:00:00Z");
+    const r = await visit(k, `/${slug}`);
+    expect(r.status).toBe(410);
+    expect(r.headers.get("location")).toBeNull();
+    expect(await r.text()).toContain("expired");
+  });
+});
+
+describe("password-protected links", () => {
+  test("GET shows a form and does not reveal the destination", async () => {
+    const { k, slug } = await setup({ long_url: "https://secret.example/hidden", password: "open sesame" });
+    const r = await visit(k, `/${slug}`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get("location")).toBeNull();
+    const page = await r.text();
+    expect(page).toContain('type="password"');
+    expect(page).toContain(`action="/${slug}"`);
+    expect(page).not.toContain("secret.example");
+    expect(r.headers.get("content-security-policy")).toBeString();
+  });
+
+  test("the right password redirects, with the original query string", async () => {
+    const { k, slug } = await setup({ long_url: "https://secret.example/hidden", password: "open sesame" });
+    const form = await (await visit(k, `/${slug}?x=1`)).text();
+    expect(form).toContain(`action="/${slug}?x=1"`);
+    const r = await k.handle(`/${slug}?x=1`, {
+      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "password=open+sesame",
+    });
+    expect(r.status).toBe(302);
+    expect(r.headers.get("location")).toBe("https://secret.example/hidden?x=1");
+  });
+
+  test("a wrong password shows the form again with an error", async () => {
+    const { k, slug } = await setup({ long_url: "https://secret.example/hidden", password: "open sesame" });
+    for (const body of ["password=wrong", "", "other=field", `password=${"x".repeat(300)}`]) {
+      const r = await k.handle(`/${slug}`, {
+        method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body,
+      });
+      expect(r.status).toBe(403);
+      expect(r.headers.get("location")).toBeNull();
+      const page = await r.text();
+      expect(page).toContain("not right");
+      expect(page).not.toContain("secret.example");
+    }
+  });
+
+  test("the form's action escapes what the visitor put in the URL", async () => {
+    const { k, slug } = await setup({ long_url: "https://secret.example", password: "pw" });
+    const page = await (await visit(k, `/${slug}?a="><script>alert(1)</script>`)).text();
+    expect(page).not.toContain("<script>alert(1)");
+  });
+});
+
+describe("device and geo rules", () => {
+  const deviceRules = [
+    { type: "device", key: "phone", value: "https://phone.example" },
+    { type: "device", key: "tablet", value: "https://tablet.example" },
+    { type: "device", key: "tv", value: "https://tv.example" },
+  ];
+
+  test("each device type goes to its rule's destination, others to long_url", async () => {
+    const { k, slug } = await setup({ long_url: "https://default.example", rules: deviceRules });
+    const to = async (ua: string) => (await visit(k, `/${slug}`, { "user-agent": ua })).headers.get("location");
+    expect(await to(UA.iphone)).toBe("https://phone.example/");
+    expect(await to(UA.android)).toBe("https://phone.example/");
+    expect(await to(UA.ipad)).toBe("https://tablet.example/");
+    expect(await to(UA.tv)).toBe("https://tv.example/");
+    expect(await to(UA.desktop)).toBe("https://default.example/");
+    expect((await visit(k, `/${slug}`)).headers.get("location")).toBe("https://default.example/");
+  });
+
+  test("a desktop rule catches desktop browsers", async () => {
+    const { k, slug } = await setup({ long_url: "https://default.example", rules: [{ type: "device", key: "desktop", value: "https://desk.example" }] });
+    expect((await visit(k, `/${slug}`, { "user-agent": UA.desktop })).headers.get("location")).toBe("https://desk.example/");
+  });
+
+  test("behind a trusted proxy, the country comes from X-Forwarded-For and the embedded database", async () => {
+    const { k, slug } = await setup({
+      long_url: "https://default.example",
+      rules: [{ type: "geo", key: "JP", value: "https://jp.example" }, { type: "geo", key: "de", value: "https://de.example" }],
+    }, { config: { trustProxy: true } });
+    const from = async (ip: string) => (await visit(k, `/${slug}`, { "x-forwarded-for": ip })).headers.get("location");
+    expect(await from("133.242.0.1")).toBe("https://jp.example/");
+    expect(await from("141.30.0.1, 10.0.0.1")).toBe("https://de.example/");
+    expect(await from("8.8.8.8")).toBe("https://default.example/");
+    expect(await from("not-an-ip")).toBe("https://default.example/");
+  });
+
+  test("behind a trusted proxy, CF-IPCountry names the country (XX and T1 name none)", async () => {
+    const { k, slug } = await setup({
+      long_url: "https://default.example", rules: [{ type: "geo", key: "de", value: "https://de.example" }],
+    }, { config: { trustProxy: true } });
+    expect((await visit(k, `/${slug}`, { "cf-ipcountry": "DE" })).headers.get("location")).toBe("https://de.example/");
+    expect((await visit(k, `/${slug}`, { "cf-ipcountry": "XX" })).headers.get("location")).toBe("https://default.example/");
+    expect((await visit(k, `/${slug}`, { "cf-ipcountry": "T1" })).headers.get("location")).toBe("https://default.example/");
+  });
+
+  test("without --trust-proxy, forwarding and CDN headers are ignored", async () => {
+    const { k, slug } = await setup({
+      long_url: "https://default.example", rules: [{ type: "geo", key: "de", value: "https://de.example" }],
+    });
+    const r = await visit(k, `/${slug}`, { "cf-ipcountry": "DE", "x-forwarded-for": "141.30.0.1" });
+    expect(r.headers.get("location")).toBe("https://default.example/");
+  });
+
+  test("the first matching rule wins, in the order given", async () => {
+    const { k, slug } = await setup({
+      long_url: "https://default.example",
+      rules: [
+        { type: "geo", key: "de", value: "https://de.example" },
+        { type: "device", key: "phone", value: "https://phone.example" },
+      ],
+    }, { config: { trustProxy: true } });
+    const to = async (headers: Record<string, string>) => (await visit(k, `/${slug}`, headers)).headers.get("location");
+    expect(await to({ "cf-ipcountry": "DE", "user-agent": UA.iphone })).toBe("https://de.example/");
+    expect(await to({ "cf-ipcountry": "FR", "user-agent": UA.iphone })).toBe("https://phone.example/");
+  });
+
+  test("a rule's destination also gets the visitor's query string", async () => {
+    const { k, slug } = await setup({ long_url: "https://default.example", rules: deviceRules });
+    const r = await visit(k, `/${slug}?c=1`, { "user-agent": UA.iphone });
+    expect(r.headers.get("location")).toBe("https://phone.example/?c=1");
+  });
+});
+
+describe("custom domains", () => {
+  test("a link on a custom domain answers only on that host", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const d = await k.deps.domains.insert({ userId: u.id, host: "go.example.com", createdAt: new Date() });
+    await k.create(u.token, { long_url: "https://custom.example", alias: "promo", domain_id: d.id });
+    expect((await visit(k, "/promo", { host: "go.example.com" })).headers.get("location")).toBe("https://custom.example/");
+    expect((await visit(k, "/promo", { host: "GO.example.com:443" })).status).toBe(302);
+    expect((await visit(k, "/promo")).status).toBe(404);
+  });
+
+  test("the same alias on two domains goes to each one's destination", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const d = await k.deps.domains.insert({ userId: u.id, host: "go.example.com", createdAt: new Date() });
+    await k.create(u.token, { long_url: "https://default.example", alias: "same" });
+    await k.create(u.token, { long_url: "https://custom.example", alias: "same", domain_id: d.id });
+    expect((await visit(k, "/same")).headers.get("location")).toBe("https://default.example/");
+    expect((await visit(k, "/same", { host: "unknown.example" })).headers.get("location")).toBe("https://default.example/");
+    expect((await visit(k, "/same", { host: "go.example.com" })).headers.get("location")).toBe("https://custom.example/");
+  });
+
+  test("a custom domain's misses go to its not_found_url", async () => {
+    const k = testApp();
+    const u = await k.user();
+    await k.deps.domains.insert({ userId: u.id, host: "go.example.com", notFoundUrl: "https://example.com/missing", createdAt: new Date() });
+    const r = await visit(k, "/nope", { host: "go.example.com" });
+    expect(r.status).toBe(302);
+    expect(r.headers.get("location")).toBe("https://example.com/missing");
+  });
+});
