@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps) {
       detail: { tags: ["System"], summary: "Health check", description: "Answers ok when the database answers." },
     })
     .use(docs(version))
-    .use(linkRoutes({ ...deps, baseUrl: deps.config.baseUrl }))
+    .use(linkRoutes(deps))
     .use(redirectRoutes({ ...deps, trustProxy: deps.config.trustProxy }));
 }
 

@@ -43,6 +43,7 @@ function parse(argv: string[]) {
   return parseArgs({
     args: argv,
     allowPositionals: true,
+    allowNegative: true, // --no-trust-proxy turns off what the environment turned on
     strict: true,
     options: {
       ...options,
@@ -78,8 +79,11 @@ async function serve(config: Config): Promise<void> {
   } else if (admin) {
     console.log(`Created the first admin ${admin.email}; issue an API token with: kurz user token --email ${admin.email}`);
   }
+  const derivedBaseUrl = config.baseUrl === `http://localhost:${config.port}`;
   const app = createApp(deps).listen({ port: config.port, hostname: config.host, maxRequestBodySize: 16 * 1024 * 1024 });
   const server = app.server!;
+  // With --port 0 the port is known only now; short URLs must name the real one.
+  if (derivedBaseUrl) config.baseUrl = `http://localhost:${server.port}`;
   console.log(`kurz ${version} listening on http://${config.host}:${server.port} (base URL ${config.baseUrl}, ready in ${Math.round(performance.now() - started)} ms)`);
 
   let stopping = false;
@@ -96,19 +100,18 @@ async function serve(config: Config): Promise<void> {
 }
 
 async function userCommand(sub: string | undefined, values: Record<string, string | boolean | undefined>, config: Config) {
+  if (sub !== "create" && sub !== "token") fail(`"kurz user" needs "create" or "token"; see kurz --help`, 2);
   const email = typeof values.email === "string" ? values.email : fail("--email is required", 2);
+  if (sub === "create" && typeof values.password !== "string") fail("--password is required", 2);
   const db = openMigrated(config);
   const deps = { users: createUserStore(db), now: () => new Date() };
   try {
     if (sub === "create") {
-      const password = typeof values.password === "string" ? values.password : fail("--password is required", 2);
-      const { user, apiToken } = await createUser(deps, { email, password, admin: values.admin === true, api: values.api === true });
+      const { user, apiToken } = await createUser(deps, { email, password: String(values.password), admin: values.admin === true, api: values.api === true });
       console.log(JSON.stringify({ id: user.id, email: user.email, role: user.role, permissions: user.permissions, api_token: apiToken }));
-    } else if (sub === "token") {
+    } else {
       const { user, apiToken } = await issueToken(deps, email);
       console.log(JSON.stringify({ id: user.id, email: user.email, api_token: apiToken }));
-    } else {
-      fail(`unknown command "user ${sub ?? ""}"; see kurz --help`, 2);
     }
   } catch (error) {
     if (error instanceof ApiError) fail(Object.values(error.messages).flat().join(" "));

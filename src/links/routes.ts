@@ -13,7 +13,7 @@ function dropNulls(body: Record<string, unknown>): void {
 
 export interface LinkRouteDeps extends LinkDeps {
   users: UserStore;
-  baseUrl: string;
+  config: { baseUrl: string };
 }
 
 export function linkRoutes(deps: LinkRouteDeps) {
@@ -21,7 +21,7 @@ export function linkRoutes(deps: LinkRouteDeps) {
     .use(apiAuth(deps.users))
     .post("/create", async ({ body, user }) => {
       const records = await createLinks(deps, user, body);
-      const links = records.map((r) => presentLink(r, deps.baseUrl));
+      const links = records.map((r) => presentLink(r, deps.config.baseUrl));
       return body.multiple_urls ? { status: "success" as const, links } : { status: "success" as const, link: links[0]! };
     }, {
       // Clients (the seed's PHP example among them) send null for "not given": treat it so.

@@ -301,4 +301,12 @@ describe("serve", () => {
     expect(row.role).toBe("admin");
     expect(await Bun.password.verify("a long given password", String(row.password_hash))).toBe(true);
   }, 30_000);
+
+  test("with --port 0 the base URL names the port actually bound", async () => {
+    const out = await startAndStop(tempDb(), { KURZ_ADMIN_EMAIL: "a@example.com", KURZ_ADMIN_PASSWORD: "long enough" });
+    const match = /listening on http:\/\/127\.0\.0\.1:(\d+) \(base URL http:\/\/localhost:(\d+)/.exec(out);
+    expect(match).not.toBeNull();
+    expect(match![1]).not.toBe("0");
+    expect(match![2]).toBe(match![1]!);
+  }, 30_000);
 });
