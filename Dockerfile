@@ -14,6 +14,5 @@ WORKDIR /data
 VOLUME /data
 ENV KURZ_DB=/data/kurz.sqlite PORT=8080
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=3s CMD ["/usr/local/bin/kurz", "--version"]
 ENTRYPOINT ["/usr/local/bin/kurz"]
 CMD ["serve"]

@@ -57,8 +57,8 @@ export function createLinkStore(db: Db) {
     disabled: links.disabled,
     expiresAt: links.expiresAt,
     // Written out in full: drizzle drops table names in a one-table select, and "id" would bind to rules.id.
-    rules: sql<string>`(select json_group_array(json_object('type', r."type", 'key', r."key", 'value', r."value"))
-      from (select "type", "key", "value" from "rules" where "rules"."link_id" = "links"."id" order by "rules"."position") r)`,
+    rules: sql<string>`(select json_group_array(json_object('type', "rules"."type", 'key', "rules"."key", 'value', "rules"."value")
+      order by "rules"."position") from "rules" where "rules"."link_id" = "links"."id")`,
   };
   const onDefaultDomain = db.select(redirectColumns).from(links)
     .where(and(isNull(links.domainId), eq(links.slug, sql.placeholder("slug")))).prepare();
