@@ -1,16 +1,25 @@
 // createApp: the whole HTTP application from its feature plugins, used by `kurz serve` and by the tests.
 import { Elysia, t } from "elysia";
+import { createClickRecorder, type ClickRecorder } from "./clicks/recorder";
+import { statsRoutes } from "./clicks/routes";
+import { createClickStore, type ClickStore } from "./clicks/store";
 import type { Config } from "./config";
 import type { Db } from "./db/open";
 import { docs } from "./docs/plugin";
+import { domainRoutes } from "./domains/routes";
 import { createDomainStore, type DomainStore } from "./domains/store";
 import { httpBasics } from "./http/plugin";
-import { hashGenerator, isReservedSlug } from "./links/slug";
+import { createRateLimiter, type RateLimiter } from "./http/rate-limit";
 import { linkRoutes } from "./links/routes";
+import { hashGenerator, isReservedSlug } from "./links/slug";
 import { createLinkStore, type LinkStore } from "./links/store";
+import { pixelRoutes } from "./pixels/routes";
 import { createPixelStore, type PixelStore } from "./pixels/store";
+import { createRedirectCache, type RedirectCache } from "./redirect/cache";
 import { redirectRoutes } from "./redirect/routes";
+import { createUnlocks, type Unlocks } from "./redirect/unlock";
 import { createGeo, type Geo } from "./redirect/visitor";
+import { createSettingsStore, randomSecret } from "./settings/store";
 import { createUserStore, type UserStore } from "./users/store";
 import { version } from "./version";
 
@@ -22,13 +31,28 @@ export interface AppDeps {
   links: LinkStore;
   domains: DomainStore;
   pixels: PixelStore;
+  clickStore: ClickStore;
+  clicks: ClickRecorder;
+  redirectCache: RedirectCache;
+  unlocks: Unlocks;
+  passwordLimiter: RateLimiter;
   geo: Geo;
   makeHash: () => string;
+  forgetLinks: () => void;
   log: (message: string, error?: unknown) => void;
 }
 
+const defaultLog = (message: string, error?: unknown) =>
+  console.error(`[kurz] ${message}`, error instanceof Error ? error.message : error ?? "");
+
 export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> = {}): AppDeps {
   const random = hashGenerator(config.slugLength);
+  const log = overrides.log ?? defaultLog;
+  const geo = overrides.geo ?? createGeo(config.geoipDb);
+  const clickStore = overrides.clickStore ?? createClickStore(db);
+  const settings = createSettingsStore(db);
+  let unlockKey: Promise<string> | undefined;
+  const redirectCache = overrides.redirectCache ?? createRedirectCache();
   return {
     config,
     db,
@@ -37,13 +61,19 @@ export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> =
     links: createLinkStore(db),
     domains: createDomainStore(db),
     pixels: createPixelStore(db),
-    geo: createGeo(config.geoipDb),
+    clickStore,
+    clicks: overrides.clicks ?? createClickRecorder({ store: clickStore, geo, log }),
+    redirectCache,
+    unlocks: createUnlocks(() => (unlockKey ??= settings.getOrCreate("unlock_cookie_key", randomSecret))),
+    passwordLimiter: createRateLimiter({ limit: 10, windowMs: 60_000 }),
+    geo,
     makeHash: () => {
       let hash = random();
       while (isReservedSlug(hash)) hash = random();
       return hash;
     },
-    log: (message, error) => console.error(`[kurz] ${message}`, error instanceof Error ? error.message : error ?? ""),
+    forgetLinks: () => redirectCache.forgetLinks(),
+    log,
     ...overrides,
   };
 }
@@ -66,7 +96,10 @@ export function createApp(deps: AppDeps) {
     })
     .use(docs(version))
     .use(linkRoutes(deps))
-    .use(redirectRoutes({ ...deps, trustProxy: deps.config.trustProxy }));
+    .use(statsRoutes(deps))
+    .use(domainRoutes(deps))
+    .use(pixelRoutes(deps))
+    .use(redirectRoutes(deps));
 }
 
 export type App = ReturnType<typeof createApp>;

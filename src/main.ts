@@ -92,7 +92,9 @@ async function serve(config: Config): Promise<void> {
     stopping = true;
     console.log(`kurz: ${signal}, finishing requests in flight`);
     await server.stop(false);
+    const written = await deps.clicks.close();
     db.$client.close();
+    console.log(`kurz: stopped (${written} buffered clicks written)`);
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

@@ -25,6 +25,9 @@ export function docs(version: string) {
         },
         tags: [
           { name: "Links", description: "Create short links" },
+          { name: "Stats", description: "Clicks on your links" },
+          { name: "Domains", description: "Custom domains your links answer on" },
+          { name: "Pixels", description: "Retargeting pixels fired before the redirect" },
           { name: "System", description: "Health of the service" },
         ],
         components: {

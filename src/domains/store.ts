@@ -1,7 +1,7 @@
 // All SQL about custom domains.
-import { eq, sql } from "drizzle-orm";
+import { count, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/open";
-import { domains } from "../db/schema";
+import { domains, links } from "../db/schema";
 
 export type DomainRow = typeof domains.$inferSelect;
 
@@ -14,8 +14,18 @@ export function createDomainStore(db: Db) {
     async byHost(host: string): Promise<DomainRow | undefined> {
       return byHost.get({ host });
     },
+    async list(userId: number | null): Promise<DomainRow[]> {
+      const q = db.select().from(domains);
+      return (userId === null ? q : q.where(eq(domains.userId, userId))).orderBy(desc(domains.id)).all();
+    },
     async insert(values: typeof domains.$inferInsert): Promise<DomainRow> {
       return db.insert(domains).values(values).returning().get();
+    },
+    async linkCount(id: number): Promise<number> {
+      return db.select({ n: count() }).from(links).where(eq(links.domainId, id)).get()?.n ?? 0;
+    },
+    async remove(id: number): Promise<void> {
+      db.delete(domains).where(eq(domains.id, id)).run();
     },
   };
 }

@@ -7,5 +7,5 @@ export const errorJson = t.Object({
 }, { description: "Every error: one key per bad field, each with human-readable messages" });
 
 export const errorResponses = {
-  400: errorJson, 401: errorJson, 403: errorJson, 413: errorJson, 422: errorJson, 429: errorJson,
+  400: errorJson, 401: errorJson, 403: errorJson, 404: errorJson, 409: errorJson, 413: errorJson, 422: errorJson, 429: errorJson,
 };

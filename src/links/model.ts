@@ -39,6 +39,12 @@ export const createLinkBody = t.Object({
 });
 
 export type CreateLinkBody = typeof createLinkBody.static;
+
+const { multiple_urls: _, ...patchFields } = createLinkBody.properties;
+export const patchLinkBody = t.Object(patchFields, {
+  description: "Any create field except multiple_urls; a field sent as null is cleared",
+  examples: [{ title: "Spring sale", tags: ["promo"], expires_at: null }],
+});
 export type RuleInput = typeof ruleInput.static;
 
 export const ruleJson = t.Object({ type: t.String(), key: t.String(), value: t.String() });
@@ -60,6 +66,7 @@ export const linkJson = t.Object({
   tags: t.Array(t.String()),
   pixels: t.Array(id()),
   rules: t.Array(ruleJson),
+  clicks: t.Number({ description: "Human clicks so far (bots not counted)", examples: [0] }),
   created_at: t.String({ examples: ["2026-11-24 13:33:17"] }),
   updated_at: t.String({ examples: ["2026-11-24 13:33:17"] }),
 });

@@ -6,7 +6,7 @@ export function shortUrl(baseUrl: string, domainHost: string | null, slug: strin
   return domainHost ? `https://${domainHost}/${slug}` : `${baseUrl}/${slug}`;
 }
 
-export function presentLink(record: LinkRecord, baseUrl: string) {
+export function presentLink(record: LinkRecord, baseUrl: string, clicks = 0) {
   const { link } = record;
   return {
     id: link.id,
@@ -25,6 +25,7 @@ export function presentLink(record: LinkRecord, baseUrl: string) {
     tags: record.tags,
     pixels: record.pixels,
     rules: record.rules.map(({ type, key, value }) => ({ type, key, value })),
+    clicks,
     created_at: formatDate(link.createdAt),
     updated_at: formatDate(link.updatedAt),
   };

@@ -1,48 +1,108 @@
-// /api/links: the seed's create endpoint.
+// /api/links: the seed's create endpoint, and list, get, change and delete.
 import { Elysia, t } from "elysia";
 import { apiAuth, securityDocs } from "../auth/plugin";
+import type { ClickStore } from "../clicks/store";
 import { errorResponses } from "../http/envelope";
 import type { UserStore } from "../users/store";
-import { createLinkBody, linkJson } from "./model";
+import { createLinkBody, linkJson, patchLinkBody } from "./model";
 import { presentLink } from "./present";
-import { createLinks, type LinkDeps } from "./service";
+import { createLinks, deleteLink, listLinks, ownedLink, updateLink, type LinkDeps } from "./service";
+import type { LinkRecord } from "./store";
 
-function dropNulls(body: Record<string, unknown>): void {
-  for (const key of Object.keys(body)) if (body[key] === null) delete body[key];
+// Clients (the seed's PHP example among them) send null for "not given"; in a PATCH it means "clear".
+// Nulls are taken out before validation and remembered per request.
+const nulls = new WeakMap<Request, Set<string>>();
+function takeNulls({ body, request }: { body: unknown; request: Request }): void {
+  if (typeof body !== "object" || body === null) return;
+  const record = body as Record<string, unknown>;
+  const cleared = new Set<string>();
+  for (const key of Object.keys(record)) {
+    if (record[key] === null) {
+      cleared.add(key);
+      delete record[key];
+    }
+  }
+  nulls.set(request, cleared);
 }
 
 export interface LinkRouteDeps extends LinkDeps {
   users: UserStore;
+  clickStore: ClickStore;
   config: { baseUrl: string };
 }
 
+const idParams = t.Object({ id: t.Number({ multipleOf: 1, minimum: 1, error: "The id must be a positive integer." }) });
+const detail = (summary: string, description?: string) => ({ tags: ["Links"], summary, description, security: securityDocs });
+const oneLink = t.Object({ status: t.Literal("success"), link: linkJson });
+
 export function linkRoutes(deps: LinkRouteDeps) {
+  const present = async (records: LinkRecord[]) => {
+    const clicks = await deps.clickStore.countByLinks(records.map((r) => r.link.id));
+    return records.map((r) => presentLink(r, deps.config.baseUrl, clicks.get(r.link.id) ?? 0));
+  };
+
   return new Elysia({ prefix: "/api/links" })
     .use(apiAuth(deps.users))
     .post("/create", async ({ body, user }) => {
-      const records = await createLinks(deps, user, body);
-      const links = records.map((r) => presentLink(r, deps.config.baseUrl));
+      const links = (await createLinks(deps, user, body)).map((r) => presentLink(r, deps.config.baseUrl));
       return body.multiple_urls ? { status: "success" as const, links } : { status: "success" as const, link: links[0]! };
     }, {
-      // Clients (the seed's PHP example among them) send null for "not given": treat it so.
-      transform({ body }) {
-        dropNulls(body as Record<string, unknown>);
-      },
+      transform: takeNulls,
       // The global API parser reads the body; naming "json" here documents it as application/json.
       parse: "json",
       body: createLinkBody,
       response: {
-        200: t.Union([
-          t.Object({ status: t.Literal("success"), link: linkJson }),
-          t.Object({ status: t.Literal("success"), links: t.Array(linkJson) }),
-        ], { description: "The created link, or `links` when `multiple_urls` was sent" }),
+        200: t.Union([oneLink, t.Object({ status: t.Literal("success"), links: t.Array(linkJson) })], {
+          description: "The created link, or `links` when `multiple_urls` was sent",
+        }),
         ...errorResponses,
       },
-      detail: {
-        tags: ["Links"],
-        summary: "Create a short link",
-        description: "Needs the `api.access` permission. Send exactly one of `long_url` or `multiple_urls`; every other field is optional. Unknown fields are ignored.",
-        security: securityDocs,
+      detail: detail("Create a short link", "Needs the `api.access` permission. Send exactly one of `long_url` or `multiple_urls`; every other field is optional. Unknown fields are ignored; null counts as not given."),
+    })
+    .get("/", async ({ query, user }) => {
+      const { records, pagination } = await listLinks(deps, user, query);
+      return { status: "success" as const, links: await present(records), pagination };
+    }, {
+      query: t.Object({
+        page: t.Optional(t.Number({ multipleOf: 1, minimum: 1, maximum: 1_000_000, error: "The page must be a whole number from 1.", default: 1 })),
+        per_page: t.Optional(t.Number({ multipleOf: 1, minimum: 1, maximum: 100, error: "The per_page must be a whole number from 1 to 100.", default: 20 })),
+        tag: t.Optional(t.String({ maxLength: 50, description: "Only links with this tag" })),
+        q: t.Optional(t.String({ maxLength: 200, description: "Search in slug, destination, title and description" })),
+      }),
+      response: {
+        200: t.Object({
+          status: t.Literal("success"),
+          links: t.Array(linkJson),
+          pagination: t.Object({ page: t.Number(), per_page: t.Number(), total: t.Number() }),
+        }),
+        ...errorResponses,
       },
+      detail: detail("List your links", "Newest first, each with its clicks. Admins see every user's links."),
+    })
+    .get("/:id", async ({ params, user }) => ({
+      status: "success" as const, link: (await present([await ownedLink(deps, user, params.id)]))[0]!,
+    }), {
+      params: idParams,
+      response: { 200: oneLink, ...errorResponses },
+      detail: detail("Get a link"),
+    })
+    .patch("/:id", async ({ params, body, user, request }) => {
+      const record = await updateLink(deps, user, params.id, body, nulls.get(request) ?? new Set());
+      return { status: "success" as const, link: (await present([record]))[0]! };
+    }, {
+      transform: takeNulls,
+      parse: "json",
+      params: idParams,
+      body: patchLinkBody,
+      response: { 200: oneLink, ...errorResponses },
+      detail: detail("Change a link", "Takes the create fields except multiple_urls; null clears a field. Same validation and errors as create."),
+    })
+    .delete("/:id", async ({ params, user }) => {
+      await deleteLink(deps, user, params.id);
+      return { status: "success" as const };
+    }, {
+      params: idParams,
+      response: { 200: t.Object({ status: t.Literal("success") }), ...errorResponses },
+      detail: detail("Delete a link", "Its slug is free again at once."),
     });
 }

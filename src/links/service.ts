@@ -1,25 +1,28 @@
-// The rules for creating links: what is valid, what the user may use, and how slugs are chosen.
+// The rules for links: what is valid, what the user may use, how slugs are chosen, and who sees what.
 import { iso31661 } from "iso-3166";
 import { parseDate } from "../http/dates";
 import { ApiError, Problems } from "../http/errors";
 import type { DomainStore } from "../domains/store";
 import type { PixelStore } from "../pixels/store";
+import type { RedirectCache } from "../redirect/cache";
 import type { UserRow } from "../users/store";
 import { DEVICES, type CreateLinkBody, type RuleInput } from "./model";
 import { aliasPattern, isReservedSlug } from "./slug";
-import { SlugTakenError, type LinkDraft, type LinkRecord, type LinkStore, type Rule } from "./store";
+import { SlugTakenError, type LinkChange, type LinkDraft, type LinkRecord, type LinkStore, type Rule } from "./store";
 import { checkDestination } from "./url";
 
 export interface LinkDeps {
   links: LinkStore;
   domains: DomainStore;
   pixels: PixelStore;
+  redirectCache: RedirectCache;
   now: () => Date;
   makeHash: () => string;
 }
 
 const countries = new Set(iso31661.map((c) => c.alpha2.toLowerCase()));
 const devices = new Set<string>(DEVICES);
+const isAdmin = (user: UserRow) => user.role === "admin";
 
 // Link passwords guard one redirect, not an account: OWASP's argon2id minimum keeps a check ~30 ms.
 const linkPasswordHash = { algorithm: "argon2id", memoryCost: 19456, timeCost: 2 } as const;
@@ -53,103 +56,200 @@ function checkTags(input: string[], problems: Problems): string[] {
   return tags;
 }
 
-/** Checks every field at once; throws 422 with all problems, then 403 for things that are not the user's. */
-async function draftLinks(deps: LinkDeps, user: UserRow, body: CreateLinkBody): Promise<LinkDraft[]> {
-  const problems = new Problems();
-  const longUrl = body.long_url ?? null;
-  const multiple = body.multiple_urls ?? null;
-  const urls: string[] = [];
+/** The fields every link shares, as given in a create or a PATCH body (absent = not given, null = cleared). */
+type FieldsBody = Omit<CreateLinkBody, "long_url" | "multiple_urls">;
 
-  if (longUrl !== null && multiple !== null) {
+interface CheckedFields {
+  alias?: string | null;
+  domainId?: number | null;
+  password?: string | null;
+  disabled?: boolean;
+  title?: string | null;
+  description?: string | null;
+  tags?: string[];
+  expiresAt?: Date | null;
+  pixels?: number[];
+  rules?: Rule[];
+}
+
+function checkFields(body: FieldsBody, cleared: Set<string>, now: Date, problems: Problems): CheckedFields {
+  const out: CheckedFields = {};
+  if (body.alias !== undefined) {
+    const alias = body.alias.trim();
+    if (!aliasPattern.test(alias)) problems.add("alias", "The alias may be 1 to 64 letters, digits, _ or -.");
+    else if (isReservedSlug(alias)) problems.add("alias", "This alias is reserved.");
+    out.alias = alias;
+  } else if (cleared.has("alias")) out.alias = null;
+
+  if (body.expires_at !== undefined) {
+    const expiresAt = parseDate(body.expires_at);
+    if (expiresAt === null) problems.add("expires_at", "The expires_at field must be a date like 2026-12-31 23:59:59 (UTC) or ISO 8601 with a zone.");
+    else if (expiresAt.getTime() <= now.getTime()) problems.add("expires_at", "The expires_at date must be in the future.");
+    out.expiresAt = expiresAt;
+  } else if (cleared.has("expires_at")) out.expiresAt = null;
+
+  if (body.password !== undefined) {
+    if (body.password.length === 0) problems.add("password", "The password must be 1 to 255 characters.");
+    out.password = body.password;
+  } else if (cleared.has("password")) out.password = null;
+
+  if (body.domain_id !== undefined) out.domainId = body.domain_id;
+  else if (cleared.has("domain_id")) out.domainId = null;
+  if (body.disabled !== undefined) out.disabled = body.disabled;
+  if (body.title !== undefined || cleared.has("title")) out.title = body.title?.trim() || null;
+  if (body.description !== undefined || cleared.has("description")) out.description = body.description?.trim() || null;
+  if (body.tags !== undefined || cleared.has("tags")) out.tags = checkTags(body.tags ?? [], problems);
+  if (body.rules !== undefined || cleared.has("rules")) out.rules = checkRules(body.rules ?? [], problems);
+  if (body.pixels !== undefined || cleared.has("pixels")) out.pixels = [...new Set(body.pixels ?? [])];
+  return out;
+}
+
+/** 403 for a domain or pixel that is someone else's (admins may use any). */
+async function checkOwnership(deps: LinkDeps, user: UserRow, fields: CheckedFields): Promise<void> {
+  if (fields.domainId) {
+    const domain = await deps.domains.byId(fields.domainId);
+    if (!domain) throw new ApiError(422, { domain_id: ["This domain does not exist."] });
+    if (domain.userId !== user.id && !isAdmin(user)) throw new ApiError(403, { domain_id: ["This domain is not yours."] });
+  }
+  if (fields.pixels?.length) {
+    const ids = fields.pixels;
+    const found = await deps.pixels.byIds(ids);
+    const problems = new Problems();
+    ids.forEach((id, i) => {
+      const pixel = found.find((p) => p.id === id);
+      if (!pixel) problems.add(`pixels.${i}`, `Pixel ${id} does not exist.`);
+      else if (pixel.userId !== user.id && !isAdmin(user)) problems.add(`pixels.${i}`, `Pixel ${id} is not yours.`);
+    });
+    problems.throwIfAny(found.length === ids.length ? 403 : 422);
+  }
+}
+
+const aliasTaken = () => new ApiError(422, { alias: ["This alias is already taken."] });
+
+/** Creates one link per destination, all or none. */
+export async function createLinks(deps: LinkDeps, user: UserRow, body: CreateLinkBody): Promise<LinkRecord[]> {
+  const problems = new Problems();
+  const urls: string[] = [];
+  if (body.long_url !== undefined && body.multiple_urls !== undefined) {
     problems.add("multiple_urls", "The multiple_urls field cannot be used together with long_url.");
-  } else if (longUrl !== null) {
-    const url = checkDestination(longUrl);
+  } else if (body.long_url !== undefined) {
+    const url = checkDestination(body.long_url);
     if (url === null) problems.add("long_url", "This url is not valid.");
     else urls.push(url);
-  } else if (multiple !== null) {
-    multiple.forEach((raw, i) => {
+  } else if (body.multiple_urls !== undefined) {
+    body.multiple_urls.forEach((raw, i) => {
       const url = checkDestination(raw);
       if (url === null) problems.add(`multiple_urls.${i}`, "This url is not valid.");
       else urls.push(url);
     });
+    if (body.alias !== undefined) problems.add("alias", "An alias cannot be used with multiple_urls.");
   } else {
     problems.add("long_url", "The long_url field is required (or multiple_urls).");
   }
+  const fields = checkFields(body.multiple_urls ? { ...body, alias: undefined } : body, new Set(), deps.now(), problems);
+  problems.throwIfAny();
+  await checkOwnership(deps, user, fields);
+  const domainId = fields.domainId ?? null;
+  if (fields.alias && (await deps.links.slugTaken(domainId, fields.alias))) throw aliasTaken();
 
-  const alias = body.alias?.trim() || null;
-  if (alias !== null) {
-    if (multiple !== null) problems.add("alias", "An alias cannot be used with multiple_urls.");
-    else if (!aliasPattern.test(alias)) problems.add("alias", "The alias may be 1 to 64 letters, digits, _ or -.");
-    else if (isReservedSlug(alias)) problems.add("alias", "This alias is reserved.");
-  }
-
-  let expiresAt: Date | null = null;
-  if (body.expires_at) {
-    expiresAt = parseDate(body.expires_at);
-    if (expiresAt === null) problems.add("expires_at", "The expires_at field must be a date like 2026-12-31 23:59:59 (UTC) or ISO 8601 with a zone.");
-    else if (expiresAt.getTime() <= deps.now().getTime()) problems.add("expires_at", "The expires_at date must be in the future.");
-  }
-
-  const password = body.password ?? null;
-  if (password !== null && password.length === 0) problems.add("password", "The password must be 1 to 255 characters.");
-
-  const tags = checkTags(body.tags ?? [], problems);
-  const rules = checkRules(body.rules ?? [], problems);
-  const pixelIds = [...new Set(body.pixels ?? [])];
-  problems.throwIfAny(422);
-
-  const domainId = body.domain_id ?? null;
-  const isAdmin = user.role === "admin";
-  if (domainId !== null) {
-    const domain = await deps.domains.byId(domainId);
-    if (!domain) throw new ApiError(422, { domain_id: ["This domain does not exist."] });
-    if (domain.userId !== user.id && !isAdmin) throw new ApiError(403, { domain_id: ["This domain is not yours."] });
-  }
-  if (pixelIds.length) {
-    const found = await deps.pixels.byIds(pixelIds);
-    const forbidden = new Problems();
-    pixelIds.forEach((id, i) => {
-      const pixel = found.find((p) => p.id === id);
-      if (!pixel) forbidden.add(`pixels.${i}`, `Pixel ${id} does not exist.`);
-      else if (pixel.userId !== user.id && !isAdmin) forbidden.add(`pixels.${i}`, `Pixel ${id} is not yours.`);
-    });
-    forbidden.throwIfAny(found.length === pixelIds.length ? 403 : 422);
-  }
-  if (alias !== null && (await deps.links.slugTaken(domainId, alias))) {
-    throw new ApiError(422, { alias: ["This alias is already taken."] });
-  }
-
-  const passwordHash = password === null ? null : await hashLinkPassword(password);
+  const passwordHash = fields.password ? await hashLinkPassword(fields.password) : null;
   const now = deps.now();
-  return urls.map((url) => ({
+  const drafts: LinkDraft[] = urls.map((url) => ({
     link: {
       userId: user.id,
       domainId,
       type: "direct",
-      alias,
+      alias: fields.alias ?? null,
       longUrl: url,
-      title: body.title?.trim() || null,
-      description: body.description?.trim() || null,
+      title: fields.title ?? null,
+      description: fields.description ?? null,
       passwordHash,
-      disabled: body.disabled ?? false,
-      expiresAt,
+      disabled: fields.disabled ?? false,
+      expiresAt: fields.expiresAt ?? null,
       createdAt: now,
       updatedAt: now,
     },
-    tags,
-    pixels: pixelIds,
-    rules,
+    tags: fields.tags ?? [],
+    pixels: fields.pixels ?? [],
+    rules: fields.rules ?? [],
   }));
-}
-
-/** Creates one link per destination, all or none. */
-export async function createLinks(deps: LinkDeps, user: UserRow, body: CreateLinkBody): Promise<LinkRecord[]> {
-  const drafts = await draftLinks(deps, user, body);
   try {
     return await deps.links.insertMany(drafts, deps.makeHash);
   } catch (error) {
     // Another request took the alias between the check and the insert.
-    if (error instanceof SlugTakenError) throw new ApiError(422, { alias: ["This alias is already taken."] });
+    if (error instanceof SlugTakenError) throw aliasTaken();
     throw error;
   }
+}
+
+/** The user's link; someone else's is a 404, as if it did not exist (admins see all). */
+export async function ownedLink(deps: LinkDeps, user: UserRow, id: number): Promise<LinkRecord> {
+  const record = await deps.links.get(id);
+  if (!record || (record.link.userId !== user.id && !isAdmin(user))) throw new ApiError(404, { id: ["No such link."] });
+  return record;
+}
+
+export type PatchLinkBody = Omit<CreateLinkBody, "multiple_urls">;
+
+/** Changes the fields given; `cleared` names the fields sent as null. */
+export async function updateLink(deps: LinkDeps, user: UserRow, id: number, body: PatchLinkBody, cleared: Set<string>): Promise<LinkRecord> {
+  const current = await ownedLink(deps, user, id);
+  const problems = new Problems();
+  let longUrl: string | undefined;
+  if (body.long_url !== undefined) {
+    longUrl = checkDestination(body.long_url) ?? undefined;
+    if (longUrl === undefined) problems.add("long_url", "This url is not valid.");
+  } else if (cleared.has("long_url")) problems.add("long_url", "The long_url cannot be cleared.");
+  if (cleared.has("disabled")) problems.add("disabled", "The disabled field must be true or false.");
+  const fields = checkFields(body, cleared, deps.now(), problems);
+  problems.throwIfAny();
+  await checkOwnership(deps, user, fields);
+
+  const old = current.link;
+  const domainId = fields.domainId !== undefined ? fields.domainId : old.domainId;
+  const alias = fields.alias !== undefined ? fields.alias : old.alias;
+  if (alias !== null && (alias !== old.alias || domainId !== old.domainId) && (await deps.links.slugTaken(domainId, alias))) {
+    throw aliasTaken();
+  }
+  const change: LinkChange = {
+    link: {
+      updatedAt: deps.now(),
+      ...(longUrl !== undefined && { longUrl }),
+      ...(fields.alias !== undefined && { alias: fields.alias }),
+      ...(fields.domainId !== undefined && { domainId: fields.domainId }),
+      ...(fields.disabled !== undefined && { disabled: fields.disabled }),
+      ...(fields.title !== undefined && { title: fields.title }),
+      ...(fields.description !== undefined && { description: fields.description }),
+      ...(fields.expiresAt !== undefined && { expiresAt: fields.expiresAt }),
+      ...(fields.password !== undefined && { passwordHash: fields.password === null ? null : await hashLinkPassword(fields.password) }),
+    },
+    tags: fields.tags,
+    pixels: fields.pixels,
+    rules: fields.rules,
+  };
+  let updated: LinkRecord;
+  try {
+    updated = await deps.links.update(id, change, deps.makeHash);
+  } catch (error) {
+    if (error instanceof SlugTakenError) throw aliasTaken();
+    throw error;
+  }
+  deps.redirectCache.forgetLink(old.domainId, old.slug);
+  deps.redirectCache.forgetLink(updated.link.domainId, updated.link.slug);
+  return updated;
+}
+
+export async function deleteLink(deps: LinkDeps, user: UserRow, id: number): Promise<void> {
+  const { link } = await ownedLink(deps, user, id);
+  await deps.links.remove(link.id);
+  deps.redirectCache.forgetLink(link.domainId, link.slug);
+}
+
+export async function listLinks(deps: LinkDeps, user: UserRow, query: { page?: number; per_page?: number; tag?: string; q?: string }) {
+  const page = query.page ?? 1;
+  const perPage = query.per_page ?? 20;
+  const { records, total } = await deps.links.list({
+    userId: isAdmin(user) ? null : user.id, tag: query.tag?.trim() || undefined, q: query.q?.trim() || undefined, page, perPage,
+  });
+  return { records, pagination: { page, per_page: perPage, total } };
 }

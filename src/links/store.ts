@@ -1,5 +1,5 @@
 // All SQL about links, their tags, pixels and rules.
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { domains, linkPixels, links, linkTags, rules, tags } from "../db/schema";
 
@@ -22,6 +22,16 @@ export interface LinkDraft {
   rules: Rule[];
 }
 
+/** The parts of a link a PATCH replaces; absent parts stay as they are. */
+export interface LinkChange {
+  link: Partial<Omit<typeof links.$inferInsert, "id" | "hash" | "slug" | "userId" | "createdAt">>;
+  tags?: string[];
+  pixels?: number[];
+  rules?: Rule[];
+}
+
+export interface LinkPixel { type: string; id: string }
+
 /** What a redirect needs to know about a link, read in one indexed lookup. */
 export interface RedirectLink {
   id: number;
@@ -30,6 +40,7 @@ export interface RedirectLink {
   disabled: boolean;
   expiresAt: Date | null;
   rules: Rule[];
+  pixels: LinkPixel[];
 }
 
 /** An alias that is already someone's slug on that domain. */
@@ -59,6 +70,8 @@ export function createLinkStore(db: Db) {
     // Written out in full: drizzle drops table names in a one-table select, and "id" would bind to rules.id.
     rules: sql<string>`(select json_group_array(json_object('type', "rules"."type", 'key', "rules"."key", 'value', "rules"."value")
       order by "rules"."position") from "rules" where "rules"."link_id" = "links"."id")`,
+    pixels: sql<string>`(select json_group_array(json_object('type', "pixels"."type", 'id', "pixels"."pixel_id") order by "pixels"."id")
+      from "link_pixels" join "pixels" on "pixels"."id" = "link_pixels"."pixel_id" where "link_pixels"."link_id" = "links"."id")`,
   };
   const onDefaultDomain = db.select(redirectColumns).from(links)
     .where(and(isNull(links.domainId), eq(links.slug, sql.placeholder("slug")))).prepare();
@@ -89,36 +102,124 @@ export function createLinkStore(db: Db) {
     }
   }
 
+  function setTags(link: LinkRow, names: string[]): void {
+    db.delete(linkTags).where(eq(linkTags.linkId, link.id)).run();
+    tagIds(link.userId, names).forEach((tagId, position) => {
+      db.insert(linkTags).values({ linkId: link.id, tagId, position }).run();
+    });
+  }
+
+  function setPixels(linkId: number, ids: number[]): void {
+    db.delete(linkPixels).where(eq(linkPixels.linkId, linkId)).run();
+    if (ids.length) db.insert(linkPixels).values(ids.map((pixelId) => ({ linkId, pixelId }))).run();
+  }
+
+  function setRules(linkId: number, list: Rule[]): void {
+    db.delete(rules).where(eq(rules.linkId, linkId)).run();
+    if (list.length) db.insert(rules).values(list.map((r, position) => ({ linkId, position, ...r }))).run();
+  }
+
+  /** Rows with their tags, pixels, rules and domain host, in a few queries for the whole page. */
+  function records(rows: LinkRow[]): LinkRecord[] {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const group = <T>(items: { linkId: number; value: T }[]) => {
+      const map = new Map<number, T[]>();
+      for (const item of items) (map.get(item.linkId) ?? map.set(item.linkId, []).get(item.linkId)!).push(item.value);
+      return map;
+    };
+    const tagMap = group(db.select({ linkId: linkTags.linkId, value: tags.name }).from(linkTags)
+      .innerJoin(tags, eq(tags.id, linkTags.tagId)).where(inArray(linkTags.linkId, ids)).orderBy(linkTags.position).all());
+    const pixelMap = group(db.select({ linkId: linkPixels.linkId, value: linkPixels.pixelId }).from(linkPixels)
+      .where(inArray(linkPixels.linkId, ids)).orderBy(linkPixels.pixelId).all());
+    const ruleMap = group(db.select({ linkId: rules.linkId, value: { type: rules.type, key: rules.key, value: rules.value } })
+      .from(rules).where(inArray(rules.linkId, ids)).orderBy(rules.position).all());
+    const domainIds = [...new Set(rows.flatMap((r) => (r.domainId === null ? [] : [r.domainId])))];
+    const hosts = new Map(domainIds.length
+      ? db.select({ id: domains.id, host: domains.host }).from(domains).where(inArray(domains.id, domainIds)).all().map((d) => [d.id, d.host])
+      : []);
+    return rows.map((link) => ({
+      link,
+      tags: tagMap.get(link.id) ?? [],
+      pixels: pixelMap.get(link.id) ?? [],
+      rules: ruleMap.get(link.id) ?? [],
+      domainHost: link.domainId === null ? null : hosts.get(link.domainId) ?? null,
+    }));
+  }
+
   return {
     /** Inserts every draft or none (one transaction); a random hash is retried when it collides. */
     async insertMany(drafts: LinkDraft[], makeHash: () => string): Promise<LinkRecord[]> {
-      const hosts = new Map<number, string>();
       const rows = db.transaction(() => drafts.map((draft, index) => {
         const link = insertOne(draft, index, makeHash);
-        tagIds(link.userId, draft.tags).forEach((tagId, position) => {
-          db.insert(linkTags).values({ linkId: link.id, tagId, position }).run();
-        });
-        if (draft.pixels.length) {
-          db.insert(linkPixels).values(draft.pixels.map((pixelId) => ({ linkId: link.id, pixelId }))).run();
-        }
-        if (draft.rules.length) {
-          db.insert(rules).values(draft.rules.map((r, position) => ({ linkId: link.id, position, ...r }))).run();
-        }
+        if (draft.tags.length) setTags(link, draft.tags);
+        if (draft.pixels.length) setPixels(link.id, draft.pixels);
+        if (draft.rules.length) setRules(link.id, draft.rules);
         return link;
       }));
-      for (const row of rows) {
-        if (row.domainId !== null && !hosts.has(row.domainId)) {
-          const domain = db.select({ host: domains.host }).from(domains).where(eq(domains.id, row.domainId)).get();
-          if (domain) hosts.set(row.domainId, domain.host);
+      return records(rows);
+    },
+
+    /**
+     * Changes a link in one transaction; only the parts given are replaced. When the alias is cleared the
+     * slug falls back to the hash (a fresh one if another link took it meanwhile).
+     */
+    async update(id: number, change: LinkChange, makeHash: () => string): Promise<LinkRecord> {
+      const row = db.transaction(() => {
+        const current = db.select().from(links).where(eq(links.id, id)).get()!;
+        const values = { ...change.link };
+        const alias = "alias" in values ? values.alias ?? null : current.alias;
+        let hash = current.hash;
+        let updated: LinkRow | undefined;
+        for (let attempt = 0; !updated; attempt++) {
+          try {
+            updated = db.update(links).set({ ...values, hash, slug: alias ?? hash }).where(eq(links.id, id)).returning().get();
+          } catch (error) {
+            if (!isUniqueViolation(error)) throw error;
+            if (alias !== null) throw new SlugTakenError(0);
+            if (attempt >= MAX_HASH_TRIES) throw error;
+            hash = makeHash();
+          }
         }
+        if (change.tags) setTags(updated, change.tags);
+        if (change.pixels) setPixels(id, change.pixels);
+        if (change.rules) setRules(id, change.rules);
+        return updated;
+      });
+      return records([row])[0]!;
+    },
+
+    async remove(id: number): Promise<void> {
+      db.delete(links).where(eq(links.id, id)).run();
+    },
+
+    async get(id: number): Promise<LinkRecord | undefined> {
+      const row = db.select().from(links).where(eq(links.id, id)).get();
+      return row ? records([row])[0] : undefined;
+    },
+
+    /** Newest first; `q` searches slug, destination, title and description; `tag` names one of the owner's tags. */
+    async list(filter: { userId: number | null; tag?: string; q?: string; page: number; perPage: number }) {
+      const conditions = [];
+      if (filter.userId !== null) conditions.push(eq(links.userId, filter.userId));
+      if (filter.tag) {
+        conditions.push(inArray(links.id, db.select({ id: linkTags.linkId }).from(linkTags)
+          .innerJoin(tags, eq(tags.id, linkTags.tagId)).where(eq(tags.name, filter.tag))));
       }
-      return rows.map((link, i) => ({
-        link,
-        tags: drafts[i]!.tags,
-        pixels: drafts[i]!.pixels,
-        rules: drafts[i]!.rules,
-        domainHost: link.domainId === null ? null : hosts.get(link.domainId) ?? null,
-      }));
+      if (filter.q) {
+        const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        conditions.push(sql`(${links.slug} like ${pattern} escape '\\' or ${links.longUrl} like ${pattern} escape '\\'
+          or ${links.title} like ${pattern} escape '\\' or ${links.description} like ${pattern} escape '\\')`);
+      }
+      const where = conditions.length ? and(...conditions) : undefined;
+      const total = db.select({ n: count() }).from(links).where(where).get()?.n ?? 0;
+      const rows = db.select().from(links).where(where).orderBy(desc(links.id))
+        .limit(filter.perPage).offset((filter.page - 1) * filter.perPage).all();
+      return { records: records(rows), total };
+    },
+
+    async byId(id: number): Promise<LinkRow | undefined> {
+      return db.select().from(links).where(eq(links.id, id)).get();
     },
 
     async slugTaken(domainId: number | null, slug: string): Promise<boolean> {
@@ -129,7 +230,7 @@ export function createLinkStore(db: Db) {
     async forRedirect(domainId: number | null, slug: string): Promise<RedirectLink | undefined> {
       const row = domainId === null ? onDefaultDomain.get({ slug }) : onDomain.get({ domainId, slug });
       if (!row) return undefined;
-      return { ...row, rules: JSON.parse(row.rules) as Rule[] };
+      return { ...row, rules: JSON.parse(row.rules) as Rule[], pixels: JSON.parse(row.pixels) as LinkPixel[] };
     },
   };
 }

@@ -1,25 +1,56 @@
 // GET/HEAD /:slug sends the visitor on; POST /:slug takes a protected link's password.
 import { Elysia } from "elysia";
+import type { ClickRecorder } from "../clicks/recorder";
 import type { DomainStore } from "../domains/store";
-import type { LinkStore, RedirectLink } from "../links/store";
+import type { RateLimiter } from "../http/rate-limit";
 import { aliasPattern } from "../links/slug";
+import type { LinkStore, RedirectLink } from "../links/store";
 import { withVisitorQuery } from "../links/url";
-import { expiredPage, notFoundPage, passwordPage } from "./pages";
+import type { RedirectCache } from "./cache";
+import { expiredPage, notFoundPage, passwordPage, tooManyRequestsPage } from "./pages";
+import { pixelPage } from "./pages/pixels";
 import { pickDestination, type Visitor } from "./rules";
-import { deviceOf, visitorCountry, type Geo, type Device } from "./visitor";
+import type { Unlocks } from "./unlock";
+import { agentOf, cdnCountry, clientIp, visitorCountry, type Geo } from "./visitor";
 
 export interface RedirectDeps {
   links: LinkStore;
   domains: DomainStore;
+  redirectCache: RedirectCache;
   geo: Geo;
+  clicks: ClickRecorder;
+  unlocks: Unlocks;
+  passwordLimiter: RateLimiter;
   now: () => Date;
-  trustProxy: boolean;
+  config: { trustProxy: boolean };
 }
 
-interface Visit {
-  request: Request;
-  slug: string;
-  socketIp: string | null;
+type Server = { requestIP(r: Request): { address: string } | null } | null;
+
+/** One visit's request, read lazily: most redirects need neither the country nor the agent. */
+class VisitContext implements Visitor {
+  #country: string | null | undefined;
+  readonly source;
+  /** HEAD requests (link checkers) are answered but not counted as clicks. */
+  readonly counts: boolean;
+  constructor(readonly request: Request, readonly slug: string, server: Server, private readonly deps: RedirectDeps) {
+    this.counts = request.method !== "HEAD";
+    this.source = { headers: request.headers, socketIp: server?.requestIP(request)?.address ?? null, trustProxy: deps.config.trustProxy };
+  }
+  country(): string | null {
+    return this.#country === undefined ? (this.#country = visitorCountry(this.source, this.deps.geo)) : this.#country;
+  }
+  device() {
+    return agentOf(this.request.headers.get("user-agent")).device;
+  }
+  get search(): string {
+    const q = this.request.url.indexOf("?");
+    return q === -1 ? "" : this.request.url.slice(q + 1);
+  }
+  get secure(): boolean {
+    return this.request.url.startsWith("https:")
+      || (this.deps.config.trustProxy && this.request.headers.get("x-forwarded-proto") === "https");
+  }
 }
 
 function hostOf(request: Request): string {
@@ -27,73 +58,78 @@ function hostOf(request: Request): string {
   return host.replace(/:\d+$/, "").replace(/\.$/, "").toLowerCase();
 }
 
-function searchOf(request: Request): string {
-  const q = request.url.indexOf("?");
-  return q === -1 ? "" : request.url.slice(q + 1);
-}
-
-function redirectTo(location: string): Response {
-  return new Response(null, { status: 302, headers: { location, "cache-control": "private, no-store" } });
+function redirectTo(location: string, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status: 302, headers: { location, "cache-control": "private, no-store", ...headers } });
 }
 
 export function redirectRoutes(deps: RedirectDeps) {
-  function visitorOf(visit: Visit): Visitor {
-    let country: string | null | undefined;
-    let device: Device | null | undefined;
-    const source = { headers: visit.request.headers, socketIp: visit.socketIp, trustProxy: deps.trustProxy };
-    return {
-      country: () => (country === undefined ? (country = visitorCountry(source, deps.geo)) : country),
-      device: () => (device === undefined ? (device = deviceOf(visit.request.headers.get("user-agent"))) : device),
-    };
-  }
-
   /** The link behind the visit, or the response that replaces it (404, 410, a domain's not-found URL). */
-  async function find(visit: Visit): Promise<RedirectLink | Response> {
+  async function find(visit: VisitContext): Promise<RedirectLink | Response> {
     if (!aliasPattern.test(visit.slug)) return notFoundPage();
-    const domain = await deps.domains.byHost(hostOf(visit.request));
-    const link = await deps.links.forRedirect(domain?.id ?? null, visit.slug);
+    const host = hostOf(visit.request);
+    const domain = await deps.redirectCache.domain(host, () => deps.domains.byHost(host));
+    const domainId = domain?.id ?? null;
+    const link = await deps.redirectCache.link(domainId, visit.slug, () => deps.links.forRedirect(domainId, visit.slug));
     if (!link || link.disabled) return domain?.notFoundUrl ? redirectTo(domain.notFoundUrl) : notFoundPage();
     if (link.expiresAt && link.expiresAt.getTime() <= deps.now().getTime()) return expiredPage();
     return link;
   }
 
-  function sendOn(link: RedirectLink, visit: Visit): Response {
-    const destination = pickDestination(link.longUrl, link.rules, visitorOf(visit));
-    return redirectTo(withVisitorQuery(destination, searchOf(visit.request)));
+  function sendOn(link: RedirectLink, visit: VisitContext, headers: Record<string, string> = {}): Response {
+    const destination = withVisitorQuery(pickDestination(link.longUrl, link.rules, visit), visit.search);
+    const userAgent = visit.request.headers.get("user-agent");
+    if (visit.counts) deps.clicks.record({
+      linkId: link.id,
+      at: deps.now(),
+      userAgent,
+      ip: clientIp(visit.source),
+      country: deps.config.trustProxy ? cdnCountry(visit.request.headers) : null,
+      referrer: visit.request.headers.get("referer"),
+    });
+    // Crawlers and preview bots get a plain redirect, so previews show the destination.
+    if (!link.pixels.length || agentOf(userAgent).bot) return redirectTo(destination, headers);
+    const page = pixelPage(destination, link.pixels);
+    for (const [name, value] of Object.entries(headers)) page.headers.set(name, value);
+    return page;
   }
 
-  function formAction(visit: Visit): string {
-    const search = searchOf(visit.request);
-    return `/${visit.slug}${search ? `?${search}` : ""}`;
-  }
+  const formAction = (visit: VisitContext) => `/${visit.slug}${visit.search ? `?${visit.search}` : ""}`;
 
-  async function get(visit: Visit): Promise<Response> {
+  async function get(visit: VisitContext): Promise<Response> {
     const link = await find(visit);
     if (link instanceof Response) return link;
-    if (link.passwordHash) return passwordPage(formAction(visit), false);
+    if (link.passwordHash) {
+      const unlocked = await deps.unlocks.unlocked({ id: link.id, passwordHash: link.passwordHash }, visit.request.headers.get("cookie"), deps.now());
+      if (!unlocked) return passwordPage(formAction(visit), false);
+    }
     return sendOn(link, visit);
   }
 
-  async function post(visit: Visit, body: unknown): Promise<Response> {
+  async function post(visit: VisitContext, body: unknown): Promise<Response> {
     const link = await find(visit);
     if (link instanceof Response) return link;
     if (!link.passwordHash) return sendOn(link, visit);
+    // Wrong guesses are limited per client and link; argon2 is too costly to let anyone call it freely.
+    const key = `${clientIp(visit.source) ?? "?"}|${link.id}`;
+    const limit = deps.passwordLimiter.blocked(key);
+    if (limit.blocked) return tooManyRequestsPage(limit.retryAfterSeconds);
     const password = (body as { password?: unknown } | null)?.password;
     const right = typeof password === "string" && password.length <= 255
       && (await Bun.password.verify(password, link.passwordHash).catch(() => false));
-    return right ? sendOn(link, visit) : passwordPage(formAction(visit), true);
+    if (!right) {
+      deps.passwordLimiter.hit(key);
+      return passwordPage(formAction(visit), true);
+    }
+    const cookie = await deps.unlocks.cookie({ id: link.id, passwordHash: link.passwordHash }, `/${visit.slug}`, visit.secure, deps.now());
+    return sendOn(link, visit, { "set-cookie": cookie });
   }
 
-  const visit = (request: Request, slug: string, server: { requestIP(r: Request): { address: string } | null } | null): Visit => ({
-    request, slug, socketIp: server?.requestIP(request)?.address ?? null,
-  });
   const hidden = { detail: { hide: true } };
-
   return new Elysia({ name: "redirect" })
-    .get("/:slug", ({ request, params, server }) => get(visit(request, params.slug, server)), hidden)
+    .get("/:slug", ({ request, params, server }) => get(new VisitContext(request, params.slug, server, deps)), hidden)
     .head("/:slug", async ({ request, params, server }) => {
-      const response = await get(visit(request, params.slug, server));
+      const response = await get(new VisitContext(request, params.slug, server, deps));
       return new Response(null, { status: response.status, headers: response.headers });
     }, hidden)
-    .post("/:slug", ({ request, params, server, body }) => post(visit(request, params.slug, server), body), hidden);
+    .post("/:slug", ({ request, params, server, body }) => post(new VisitContext(request, params.slug, server, deps), body), hidden);
 }

@@ -164,7 +164,7 @@ describe("POST /api/links/create — success", () => {
     const p2 = await k.deps.pixels.insert({ userId: u.id, name: "ga", type: "google_analytics", pixelId: "G-ABC123", createdAt: new Date() });
     const { status, body } = await k.create(u.token, { long_url: "https://google.com", pixels: [p2.id, p1.id, p2.id] });
     expect(status).toBe(200);
-    expect(body.link.pixels).toEqual([p2.id, p1.id]);
+    expect(body.link.pixels).toEqual([p1.id, p2.id]);
     expect(k.db.select().from(linkPixels).where(eq(linkPixels.linkId, body.link.id)).all()).toHaveLength(2);
   });
 

@@ -1,0 +1,36 @@
+// GET /api/links/:id/stats: a link's clicks by day, country, device, browser, OS and referrer.
+import { Elysia, t } from "elysia";
+import { apiAuth, securityDocs } from "../auth/plugin";
+import { errorResponses } from "../http/envelope";
+import type { UserStore } from "../users/store";
+import { linkStats, type StatsDeps } from "./stats";
+
+const counted = t.Array(t.Object({ key: t.String(), clicks: t.Number() }), { description: "Biggest first; human clicks only" });
+
+export const statsJson = t.Object({
+  total: t.Number({ description: "Human clicks in the range", examples: [42] }),
+  bots: t.Number({ description: "Clicks by crawlers and bots, counted apart", examples: [3] }),
+  days: t.Array(t.Object({ date: t.String({ examples: ["2026-11-24"] }), clicks: t.Number() }), { description: "Every day of the range, oldest first" }),
+  countries: counted,
+  devices: counted,
+  browsers: counted,
+  os: counted,
+  referrers: counted,
+});
+
+export function statsRoutes(deps: StatsDeps & { users: UserStore }) {
+  return new Elysia({ prefix: "/api/links" })
+    .use(apiAuth(deps.users))
+    .get("/:id/stats", async ({ params, query, user }) => ({
+      status: "success" as const,
+      stats: await linkStats(deps, user, params.id, query),
+    }), {
+      params: t.Object({ id: t.Number({ multipleOf: 1, minimum: 1, error: "The id must be a positive integer." }) }),
+      query: t.Object({
+        from: t.Optional(t.String({ maxLength: 40, description: "First day, `YYYY-MM-DD` (UTC); default: the link's creation day", examples: ["2026-11-01"] })),
+        to: t.Optional(t.String({ maxLength: 40, description: "Last day included, `YYYY-MM-DD` (UTC); default: today", examples: ["2026-11-30"] })),
+      }),
+      response: { 200: t.Object({ status: t.Literal("success"), stats: statsJson }), ...errorResponses },
+      detail: { tags: ["Stats"], summary: "A link's click statistics", security: securityDocs },
+    });
+}

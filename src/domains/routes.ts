@@ -1,0 +1,48 @@
+// /api/domains: custom domains, owner-scoped (admins see all).
+import { Elysia, t } from "elysia";
+import { apiAuth, securityDocs } from "../auth/plugin";
+import { formatDate } from "../http/dates";
+import { errorResponses } from "../http/envelope";
+import type { UserStore } from "../users/store";
+import { addDomain, listDomains, removeDomain, type DomainDeps } from "./service";
+import type { DomainRow } from "./store";
+
+export const domainJson = t.Object({
+  id: t.Number({ examples: [3] }),
+  host: t.String({ examples: ["go.example.com"] }),
+  not_found_url: t.Nullable(t.String({ examples: ["https://example.com/"] })),
+  created_at: t.String({ examples: ["2026-11-24 13:33:17"] }),
+});
+
+export const presentDomain = (d: DomainRow) => ({
+  id: d.id, host: d.host, not_found_url: d.notFoundUrl, created_at: formatDate(d.createdAt),
+});
+
+const detail = (summary: string, description?: string) => ({ tags: ["Domains"], summary, description, security: securityDocs });
+const idParam = t.Object({ id: t.Number({ multipleOf: 1, minimum: 1, error: "The id must be a positive integer." }) });
+
+export function domainRoutes(deps: DomainDeps & { users: UserStore }) {
+  return new Elysia({ prefix: "/api/domains" })
+    .use(apiAuth(deps.users))
+    .post("/", async ({ body, user }) => ({ status: "success" as const, domain: presentDomain(await addDomain(deps, user, body)) }), {
+      parse: "json",
+      body: t.Object({
+        host: t.String({ maxLength: 253, error: "The host must be a domain name like go.example.com.", examples: ["go.example.com"] }),
+        not_found_url: t.Optional(t.Nullable(t.String({ maxLength: 2048, error: "This url is not valid.", description: "Where visitors of unknown slugs on this host are sent" }))),
+      }),
+      response: { 200: t.Object({ status: t.Literal("success"), domain: domainJson }), ...errorResponses },
+      detail: detail("Add a custom domain", "Point the host's DNS at kurz; its links get `https://<host>/<slug>` short URLs."),
+    })
+    .get("/", async ({ user }) => ({ status: "success" as const, domains: (await listDomains(deps, user)).map(presentDomain) }), {
+      response: { 200: t.Object({ status: t.Literal("success"), domains: t.Array(domainJson) }), ...errorResponses },
+      detail: detail("List your custom domains", "Admins see every user's domains."),
+    })
+    .delete("/:id", async ({ params, user }) => {
+      await removeDomain(deps, user, params.id);
+      return { status: "success" as const };
+    }, {
+      params: idParam,
+      response: { 200: t.Object({ status: t.Literal("success") }), ...errorResponses },
+      detail: detail("Delete a custom domain", "Refused with 409 while links still use it."),
+    });
+}

@@ -1,0 +1,50 @@
+// /api/pixels: retargeting pixels, owner-scoped (admins see all).
+import { Elysia, t } from "elysia";
+import { apiAuth, securityDocs } from "../auth/plugin";
+import { formatDate } from "../http/dates";
+import { errorResponses } from "../http/envelope";
+import type { UserStore } from "../users/store";
+import { addPixel, listPixels, removePixel, type PixelDeps } from "./service";
+import type { PixelRow } from "./store";
+import { PIXEL_TYPES } from "./vendors";
+
+export const pixelJson = t.Object({
+  id: t.Number({ examples: [7] }),
+  name: t.String({ examples: ["Main Meta pixel"] }),
+  type: t.String({ examples: ["facebook"] }),
+  pixel_id: t.String({ examples: ["1234567890123456"] }),
+  created_at: t.String({ examples: ["2026-11-24 13:33:17"] }),
+});
+
+export const presentPixel = (p: PixelRow) => ({
+  id: p.id, name: p.name, type: p.type, pixel_id: p.pixelId, created_at: formatDate(p.createdAt),
+});
+
+const detail = (summary: string, description?: string) => ({ tags: ["Pixels"], summary, description, security: securityDocs });
+
+export function pixelRoutes(deps: PixelDeps & { users: UserStore }) {
+  return new Elysia({ prefix: "/api/pixels" })
+    .use(apiAuth(deps.users))
+    .post("/", async ({ body, user }) => ({ status: "success" as const, pixel: presentPixel(await addPixel(deps, user, body)) }), {
+      parse: "json",
+      body: t.Object({
+        name: t.String({ maxLength: 100, error: "The name must be 1 to 100 characters.", examples: ["Main Meta pixel"] }),
+        type: t.String({ maxLength: 40, error: `The type must be one of ${PIXEL_TYPES.join(", ")}.`, enum: [...PIXEL_TYPES] as string[], examples: ["facebook"] }),
+        pixel_id: t.String({ maxLength: 100, error: "The pixel_id must be the id the vendor gave you.", examples: ["1234567890123456"] }),
+      }),
+      response: { 200: t.Object({ status: t.Literal("success"), pixel: pixelJson }), ...errorResponses },
+      detail: detail("Add a retargeting pixel", "The pixel_id is checked against the vendor's id format."),
+    })
+    .get("/", async ({ user }) => ({ status: "success" as const, pixels: (await listPixels(deps, user)).map(presentPixel) }), {
+      response: { 200: t.Object({ status: t.Literal("success"), pixels: t.Array(pixelJson) }), ...errorResponses },
+      detail: detail("List your pixels", "Admins see every user's pixels."),
+    })
+    .delete("/:id", async ({ params, user }) => {
+      await removePixel(deps, user, params.id);
+      return { status: "success" as const };
+    }, {
+      params: t.Object({ id: t.Number({ multipleOf: 1, minimum: 1, error: "The id must be a positive integer." }) }),
+      response: { 200: t.Object({ status: t.Literal("success") }), ...errorResponses },
+      detail: detail("Delete a pixel", "Links that used it stop firing it."),
+    });
+}
