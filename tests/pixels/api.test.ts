@@ -1,0 +1,143 @@
+import { describe, expect, test } from "bun:test";
+import { testApp, type TestApp } from "../support/app";
+
+async function call(k: TestApp, token: string, method: string, path: string, body?: unknown) {
+  const r = await k.handle(path, {
+    method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: r.status, body: (await r.json()) as any };
+}
+
+const examples: Record<string, string> = {
+  facebook: "1234567890123456",
+  google_analytics: "G-ABC123XYZ",
+  google_tag_manager: "GTM-AB12CD",
+  google_ads: "AW-123456789",
+  linkedin: "123456",
+  twitter: "o1abc",
+  tiktok: "C4ABCDEFGHIJKLMNOPQR",
+  pinterest: "2612345678901",
+  snapchat: "12345678-1234-1234-1234-123456789012",
+  bing: "12345678",
+  reddit: "t2_abc123",
+  quora: "0123456789abcdef0123456789abcdef",
+};
+
+describe("/api/pixels", () => {
+  test("each of the twelve vendor types is accepted with a valid id", async () => {
+    const k = testApp();
+    const u = await k.user();
+    for (const [type, id] of Object.entries(examples)) {
+      const r = await call(k, u.token, "POST", "/api/pixels", { name: `My ${type}`, type, pixel_id: id });
+      expect(r.status).toBe(200);
+      expect(r.body.pixel).toMatchObject({ name: `My ${type}`, type });
+      expect(r.body.pixel.pixel_id.toLowerCase()).toBe(id.toLowerCase());
+      expect(r.body.pixel.created_at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    }
+    expect((await call(k, u.token, "GET", "/api/pixels")).body.pixels).toHaveLength(12);
+  });
+
+  test("an id that does not match the vendor's format is a 422 naming pixel_id", async () => {
+    const k = testApp();
+    const u = await k.user();
+    for (const [type, id] of [["facebook", "abc"], ["google_analytics", "UA-1234-1"], ["google_tag_manager", '"><script>'], ["snapchat", "not-a-uuid"]]) {
+      const r = await call(k, u.token, "POST", "/api/pixels", { name: "x", type, pixel_id: id });
+      expect(r.status).toBe(422);
+      expect(r.body.messages.pixel_id[0]).toMatch(/^[A-Z]/);
+    }
+  });
+
+  test("an unknown type or a blank name is a 422", async () => {
+    const k = testApp();
+    const u = await k.user();
+    expect((await call(k, u.token, "POST", "/api/pixels", { name: "x", type: "myspace", pixel_id: "1" })).body.messages.type).toBeArray();
+    expect((await call(k, u.token, "POST", "/api/pixels", { name: "  ", type: "facebook", pixel_id: examples.facebook })).body.messages.name).toBeArray();
+    expect((await call(k, u.token, "POST", "/api/pixels", { type: "facebook" })).status).toBe(422);
+  });
+
+  test("pixels are owner-scoped; an admin sees all", async () => {
+    const k = testApp();
+    const a = await k.user();
+    const b = await k.user();
+    const admin = await k.user({ admin: true });
+    const { body } = await call(k, a.token, "POST", "/api/pixels", { name: "a", type: "facebook", pixel_id: examples.facebook });
+    expect((await call(k, b.token, "GET", "/api/pixels")).body.pixels).toEqual([]);
+    expect((await call(k, admin.token, "GET", "/api/pixels")).body.pixels).toHaveLength(1);
+    expect((await call(k, b.token, "DELETE", `/api/pixels/${body.pixel.id}`)).status).toBe(404);
+    expect((await call(k, a.token, "DELETE", `/api/pixels/${body.pixel.id}`)).status).toBe(200);
+    expect((await call(k, a.token, "GET", "/api/pixels")).body.pixels).toEqual([]);
+  });
+});
+
+describe("the pixel page", () => {
+  async function pixelLink(k: TestApp, types: string[]) {
+    const u = await k.user();
+    const ids = [];
+    for (const type of types) {
+      ids.push((await call(k, u.token, "POST", "/api/pixels", { name: type, type, pixel_id: examples[type] })).body.pixel.id);
+    }
+    const { body } = await k.create(u.token, { long_url: "https://shop.example/item?x=1", pixels: ids });
+    return { u, slug: body.link.hash as string, ids };
+  }
+
+  test("a link with pixels answers a page that fires them and then sends the visitor on", async () => {
+    const k = testApp();
+    const { slug } = await pixelLink(k, ["facebook", "google_analytics"]);
+    const r = await k.handle(`/${slug}?utm=1`, { headers: { "user-agent": "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0 Safari/537.36" } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toContain("text/html");
+    const page = await r.text();
+    expect(page).toContain("fbq(");
+    expect(page).toContain(examples.facebook);
+    expect(page).toContain("G-ABC123XYZ");
+    expect(page).toContain('http-equiv="refresh"');
+    expect(page).toContain("location.replace(\"https://shop.example/item?x=1&utm=1\")");
+  });
+
+  test("its CSP allows the vendors' hosts and its own inline scripts by hash, nothing else", async () => {
+    const k = testApp();
+    const { slug } = await pixelLink(k, ["facebook"]);
+    const r = await k.handle(`/${slug}`);
+    const csp = r.headers.get("content-security-policy")!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("https://connect.facebook.net");
+    expect(csp).not.toContain("'unsafe-inline'");
+    expect(csp).not.toContain("*;");
+    const page = await r.text();
+    const inline = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    expect(inline.length).toBeGreaterThan(0);
+    for (const js of inline) {
+      const hash = new Bun.CryptoHasher("sha256").update(js).digest("base64");
+      expect(csp).toContain(`'sha256-${hash}'`);
+    }
+  });
+
+  test("the destination is escaped on the page", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const p = (await call(k, u.token, "POST", "/api/pixels", { name: "fb", type: "facebook", pixel_id: examples.facebook })).body.pixel.id;
+    const { body } = await k.create(u.token, { long_url: "https://x.example/?q=\"><script>alert(1)</script>&a='", pixels: [p] });
+    const page = await (await k.handle(`/${body.link.hash}?</script><script>alert(2)</script>`)).text();
+    expect(page).not.toContain("<script>alert(1)");
+    expect(page).not.toContain("</script><script>alert(2)");
+  });
+
+  test("crawlers and link-preview bots get a plain 302 instead", async () => {
+    const k = testApp();
+    const { slug } = await pixelLink(k, ["facebook"]);
+    for (const ua of ["facebookexternalhit/1.1", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", "Twitterbot/1.0", "Mozilla/5.0 (compatible; Googlebot/2.1)"]) {
+      const r = await k.handle(`/${slug}`, { headers: { "user-agent": ua } });
+      expect(r.status).toBe(302);
+    }
+  });
+
+  test("a deleted pixel stops firing at once", async () => {
+    const k = testApp();
+    const { u, slug, ids } = await pixelLink(k, ["facebook"]);
+    expect((await k.handle(`/${slug}`)).status).toBe(200);
+    await call(k, u.token, "DELETE", `/api/pixels/${ids[0]}`);
+    const r = await k.handle(`/${slug}`);
+    expect(r.status).toBe(302);
+  });
+});
