@@ -1,5 +1,6 @@
 // createApp: the whole HTTP application from its feature plugins, used by `kurz serve` and by the tests.
 import { Elysia, t } from "elysia";
+import { createSessionStore, type SessionStore } from "./auth/sessions";
 import { createClickRecorder, type ClickRecorder } from "./clicks/recorder";
 import { statsRoutes } from "./clicks/routes";
 import { createClickStore, type ClickStore } from "./clicks/store";
@@ -13,6 +14,9 @@ import { createRateLimiter, type RateLimiter } from "./http/rate-limit";
 import { linkRoutes } from "./links/routes";
 import { hashGenerator, isReservedSlug } from "./links/slug";
 import { createLinkStore, type LinkStore } from "./links/store";
+import { adminRoutes } from "./admin/routes";
+import { qrRoutes } from "./qr/routes";
+import { userRoutes } from "./users/routes";
 import { pixelRoutes } from "./pixels/routes";
 import { createPixelStore, type PixelStore } from "./pixels/store";
 import { createRedirectCache, type RedirectCache } from "./redirect/cache";
@@ -28,6 +32,7 @@ export interface AppDeps {
   db: Db;
   now: () => Date;
   users: UserStore;
+  sessions: SessionStore;
   links: LinkStore;
   domains: DomainStore;
   pixels: PixelStore;
@@ -36,6 +41,7 @@ export interface AppDeps {
   redirectCache: RedirectCache;
   unlocks: Unlocks;
   passwordLimiter: RateLimiter;
+  loginLimiter: RateLimiter;
   geo: Geo;
   makeHash: () => string;
   forgetLinks: () => void;
@@ -58,6 +64,7 @@ export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> =
     db,
     now: () => new Date(),
     users: createUserStore(db),
+    sessions: createSessionStore(db),
     links: createLinkStore(db),
     domains: createDomainStore(db),
     pixels: createPixelStore(db),
@@ -66,6 +73,7 @@ export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> =
     redirectCache,
     unlocks: createUnlocks(() => (unlockKey ??= settings.getOrCreate("unlock_cookie_key", randomSecret))),
     passwordLimiter: createRateLimiter({ limit: 10, windowMs: 60_000 }),
+    loginLimiter: createRateLimiter({ limit: 10, windowMs: 60_000 }),
     geo,
     makeHash: () => {
       let hash = random();
@@ -99,6 +107,9 @@ export function createApp(deps: AppDeps) {
     .use(statsRoutes(deps))
     .use(domainRoutes(deps))
     .use(pixelRoutes(deps))
+    .use(userRoutes(deps))
+    .use(adminRoutes(deps))
+    .use(qrRoutes(deps))
     .use(redirectRoutes(deps));
 }
 

@@ -1,34 +1,42 @@
-// Authenticates API requests by token (`?api_token=` as in the seed, or `Authorization: Bearer`).
-// It runs as a derive, i.e. before body validation, so a request without a valid token gets 401, not 422.
+// Authenticates API requests: by token (`?api_token=` as in the seed, or `Authorization: Bearer`), or by
+// the admin page's session cookie. It runs as a derive, i.e. before body validation, so a request
+// without valid credentials gets 401, not 422.
 import { Elysia } from "elysia";
 import { ApiError } from "../http/errors";
 import { throwIfUnreadable } from "../http/plugin";
 import { hasPermission } from "../users/service";
 import type { UserRow, UserStore } from "../users/store";
+import { readCookie, SESSION_COOKIE, type SessionStore } from "./sessions";
 import { hashToken, sameDigest } from "./tokens";
 
 export type AuthUser = UserRow;
 
-function presentedToken(request: Request): string | null {
-  const header = request.headers.get("authorization");
-  if (header) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    return match ? match[1]! : null;
-  }
-  const url = request.url;
-  const q = url.indexOf("?");
-  if (q === -1) return null;
-  return new URLSearchParams(url.slice(q + 1)).get("api_token");
+export interface AuthDeps {
+  users: UserStore;
+  sessions: SessionStore;
+  now: () => Date;
 }
 
-export async function authenticate(users: UserStore, request: Request): Promise<AuthUser> {
-  const token = presentedToken(request);
-  if (!token) throw new ApiError(401, { api_token: ["An API token is required."] }, { "www-authenticate": "Bearer" });
+export type Authenticated = {
+  user: AuthUser;
+  via: "token" | "session";
+};
+
+const unauthorized = (message: string) => new ApiError(401, { api_token: [message] }, { "www-authenticate": "Bearer" });
+const changesState = (method: string) => method !== "GET" && method !== "HEAD" && method !== "OPTIONS";
+
+/** The token the client presented: null when none; "" when the Authorization header is malformed. */
+function presentedToken(request: Request): string | null {
+  const header = request.headers.get("authorization");
+  if (header) return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? "";
+  const q = request.url.indexOf("?");
+  return q === -1 ? null : new URLSearchParams(request.url.slice(q + 1)).get("api_token");
+}
+
+async function byToken(deps: AuthDeps, token: string): Promise<AuthUser> {
   const digest = hashToken(token);
-  const user = token.length <= 200 ? await users.byTokenHash(digest) : undefined;
-  if (!user || !user.apiTokenHash || !sameDigest(user.apiTokenHash, digest)) {
-    throw new ApiError(401, { api_token: ["This API token is not valid."] }, { "www-authenticate": "Bearer" });
-  }
+  const user = token && token.length <= 200 ? await deps.users.byTokenHash(digest) : undefined;
+  if (!user || !user.apiTokenHash || !sameDigest(user.apiTokenHash, digest)) throw unauthorized("This API token is not valid.");
   if (user.disabled) throw new ApiError(403, { api_token: ["This account is disabled."] });
   if (!hasPermission(user, "api.access")) {
     throw new ApiError(403, { api_token: ["This account does not have the api.access permission."] });
@@ -36,12 +44,34 @@ export async function authenticate(users: UserStore, request: Request): Promise<
   return user;
 }
 
-/** Use inside a feature plugin: every route declared after it gets `user`. */
-export function apiAuth(users: UserStore) {
+async function bySession(deps: AuthDeps, request: Request, sessionId: string): Promise<AuthUser> {
+  const session = await deps.sessions.find(sessionId, deps.now());
+  const user = session ? await deps.users.byId(session.userId) : undefined;
+  if (!session || !user || user.disabled) throw unauthorized("Your session has ended; log in again.");
+  // A cross-site page can make the browser send the cookie, but cannot read the token to send with it.
+  if (changesState(request.method)) {
+    const sent = request.headers.get("x-csrf-token") ?? "";
+    if (!sameDigest(hashToken(sent), hashToken(session.csrfToken))) {
+      throw new ApiError(403, { csrf: ["This request did not come from the admin page (missing or wrong X-CSRF-Token)."] });
+    }
+  }
+  return user;
+}
+
+export async function authenticate(deps: AuthDeps, request: Request): Promise<Authenticated> {
+  const token = presentedToken(request);
+  if (token !== null) return { user: await byToken(deps, token), via: "token" };
+  const sessionId = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
+  if (sessionId) return { user: await bySession(deps, request, sessionId), via: "session" };
+  throw unauthorized("An API token is required.");
+}
+
+/** Use inside a feature plugin: every route declared after it gets `user` (and `via`). */
+export function apiAuth(deps: AuthDeps) {
   return new Elysia().derive({ as: "scoped" }, async ({ request, body }) => {
-    const user = await authenticate(users, request);
+    const auth = await authenticate(deps, request);
     throwIfUnreadable(body);
-    return { user };
+    return auth;
   });
 }
 

@@ -1,8 +1,7 @@
 // GET /api/links/:id/stats: a link's clicks by day, country, device, browser, OS and referrer.
 import { Elysia, t } from "elysia";
-import { apiAuth, securityDocs } from "../auth/plugin";
+import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import { errorResponses } from "../http/envelope";
-import type { UserStore } from "../users/store";
 import { linkStats, type StatsDeps } from "./stats";
 
 const counted = t.Array(t.Object({ key: t.String(), clicks: t.Number() }), { description: "Biggest first; human clicks only" });
@@ -18,9 +17,9 @@ export const statsJson = t.Object({
   referrers: counted,
 });
 
-export function statsRoutes(deps: StatsDeps & { users: UserStore }) {
+export function statsRoutes(deps: StatsDeps & AuthDeps) {
   return new Elysia({ prefix: "/api/links" })
-    .use(apiAuth(deps.users))
+    .use(apiAuth(deps))
     .get("/:id/stats", async ({ params, query, user }) => ({
       status: "success" as const,
       stats: await linkStats(deps, user, params.id, query),

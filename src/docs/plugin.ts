@@ -28,6 +28,8 @@ export function docs(version: string) {
           { name: "Stats", description: "Clicks on your links" },
           { name: "Domains", description: "Custom domains your links answer on" },
           { name: "Pixels", description: "Retargeting pixels fired before the redirect" },
+          { name: "Account", description: "Your own user and API token" },
+          { name: "Users", description: "Users and their permissions (admins)" },
           { name: "System", description: "Health of the service" },
         ],
         components: {

@@ -1,9 +1,8 @@
 // /api/domains: custom domains, owner-scoped (admins see all).
 import { Elysia, t } from "elysia";
-import { apiAuth, securityDocs } from "../auth/plugin";
+import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import { formatDate } from "../http/dates";
 import { errorResponses } from "../http/envelope";
-import type { UserStore } from "../users/store";
 import { addDomain, listDomains, removeDomain, type DomainDeps } from "./service";
 import type { DomainRow } from "./store";
 
@@ -21,9 +20,9 @@ export const presentDomain = (d: DomainRow) => ({
 const detail = (summary: string, description?: string) => ({ tags: ["Domains"], summary, description, security: securityDocs });
 const idParam = t.Object({ id: t.Number({ multipleOf: 1, minimum: 1, error: "The id must be a positive integer." }) });
 
-export function domainRoutes(deps: DomainDeps & { users: UserStore }) {
+export function domainRoutes(deps: DomainDeps & AuthDeps) {
   return new Elysia({ prefix: "/api/domains" })
-    .use(apiAuth(deps.users))
+    .use(apiAuth(deps))
     .post("/", async ({ body, user }) => ({ status: "success" as const, domain: presentDomain(await addDomain(deps, user, body)) }), {
       parse: "json",
       body: t.Object({

@@ -1,5 +1,6 @@
 // Request and response schemas of the links API: validation, types and the OpenAPI document in one.
 import { t } from "elysia";
+import { oneOf } from "../http/schema";
 import { MAX_URL_LENGTH } from "./url";
 
 export const RULE_TYPES = ["geo", "device"] as const;
@@ -13,7 +14,7 @@ const optional = t.Optional;
 const id = (options: Parameters<typeof t.Number>[0] = {}) => t.Number({ multipleOf: 1, minimum: 1, ...options });
 
 export const ruleInput = t.Object({
-  type: t.UnionEnum(RULE_TYPES, { error: "The rule type must be geo or device.", description: "`geo` matches the visitor's country, `device` the device type" }),
+  type: oneOf(RULE_TYPES, { error: "The rule type must be geo or device.", description: "`geo` matches the visitor's country, `device` the device type" }),
   key: t.String({ maxLength: 64, error: "The rule key is not valid.", description: "geo: ISO 3166-1 alpha-2 country code (case-insensitive); device: phone, tablet, desktop or tv", examples: ["ru"] }),
   value: urlField("Destination for visitors that match this rule"),
 });

@@ -1,9 +1,8 @@
 // /api/links: the seed's create endpoint, and list, get, change and delete.
 import { Elysia, t } from "elysia";
-import { apiAuth, securityDocs } from "../auth/plugin";
+import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import type { ClickStore } from "../clicks/store";
 import { errorResponses } from "../http/envelope";
-import type { UserStore } from "../users/store";
 import { createLinkBody, linkJson, patchLinkBody } from "./model";
 import { presentLink } from "./present";
 import { createLinks, deleteLink, listLinks, ownedLink, updateLink, type LinkDeps } from "./service";
@@ -25,8 +24,7 @@ function takeNulls({ body, request }: { body: unknown; request: Request }): void
   nulls.set(request, cleared);
 }
 
-export interface LinkRouteDeps extends LinkDeps {
-  users: UserStore;
+export interface LinkRouteDeps extends LinkDeps, AuthDeps {
   clickStore: ClickStore;
   config: { baseUrl: string };
 }
@@ -42,7 +40,7 @@ export function linkRoutes(deps: LinkRouteDeps) {
   };
 
   return new Elysia({ prefix: "/api/links" })
-    .use(apiAuth(deps.users))
+    .use(apiAuth(deps))
     .post("/create", async ({ body, user }) => {
       const links = (await createLinks(deps, user, body)).map((r) => presentLink(r, deps.config.baseUrl));
       return body.multiple_urls ? { status: "success" as const, links } : { status: "success" as const, link: links[0]! };

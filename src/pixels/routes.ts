@@ -1,9 +1,8 @@
 // /api/pixels: retargeting pixels, owner-scoped (admins see all).
 import { Elysia, t } from "elysia";
-import { apiAuth, securityDocs } from "../auth/plugin";
+import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import { formatDate } from "../http/dates";
 import { errorResponses } from "../http/envelope";
-import type { UserStore } from "../users/store";
 import { addPixel, listPixels, removePixel, type PixelDeps } from "./service";
 import type { PixelRow } from "./store";
 import { PIXEL_TYPES } from "./vendors";
@@ -22,9 +21,9 @@ export const presentPixel = (p: PixelRow) => ({
 
 const detail = (summary: string, description?: string) => ({ tags: ["Pixels"], summary, description, security: securityDocs });
 
-export function pixelRoutes(deps: PixelDeps & { users: UserStore }) {
+export function pixelRoutes(deps: PixelDeps & AuthDeps) {
   return new Elysia({ prefix: "/api/pixels" })
-    .use(apiAuth(deps.users))
+    .use(apiAuth(deps))
     .post("/", async ({ body, user }) => ({ status: "success" as const, pixel: presentPixel(await addPixel(deps, user, body)) }), {
       parse: "json",
       body: t.Object({

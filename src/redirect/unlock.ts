@@ -1,20 +1,12 @@
 // After a right password, a signed, short-lived, HttpOnly cookie spares the visitor a second prompt.
 // The signature covers the link's password hash, so changing the password locks every browser out again.
 import { createHmac } from "node:crypto";
+import { readCookie } from "../auth/sessions";
 import { sameDigest } from "../auth/tokens";
 
 export const UNLOCK_SECONDS = 30 * 60;
 
 const cookieName = (linkId: number) => `kurz_unlock_${linkId}`;
-
-function readCookie(header: string | null, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return null;
-}
 
 export function createUnlocks(key: () => Promise<string>) {
   const sign = async (linkId: number, passwordHash: string, expires: number) =>

@@ -73,3 +73,80 @@ export async function bootstrapAdmin(
   const { apiToken } = await createUser(deps, { email, password, admin: true, api: true });
   return { email: normalizeEmail(email), password: given.password ? null : password, apiToken };
 }
+
+export interface ManageDeps extends UserDeps {
+  sessions: { removeForUser(userId: number): Promise<void> };
+}
+
+function requireAdmin(user: UserRow): void {
+  if (user.role !== "admin") throw new ApiError(403, { user: ["Only admins may manage users."] });
+}
+
+function checkPermissions(list: string[], problems: Problems): Permission[] {
+  const known = new Set<string>(PERMISSIONS);
+  list.forEach((p, i) => {
+    if (!known.has(p)) problems.add(`permissions.${i}`, `Unknown permission; known: ${PERMISSIONS.join(", ")}.`);
+  });
+  return [...new Set(list)] as Permission[];
+}
+
+export async function listUsers(deps: UserDeps, actor: UserRow): Promise<UserRow[]> {
+  requireAdmin(actor);
+  return deps.users.list();
+}
+
+export async function addUser(deps: UserDeps, actor: UserRow, input: { email: string; password: string; role?: "admin" | "user"; permissions?: string[] }) {
+  requireAdmin(actor);
+  const problems = new Problems();
+  const permissions = checkPermissions(input.permissions ?? [], problems);
+  problems.throwIfAny();
+  const created = await createUser(deps, { email: input.email, password: input.password, admin: input.role === "admin" });
+  const user = await deps.users.update(created.user.id, { permissions }, deps.now());
+  return { user, apiToken: created.apiToken };
+}
+
+/** Grants or revokes permissions, changes the role, disables or enables a user (admins only). */
+export async function changeUser(
+  deps: ManageDeps,
+  actor: UserRow,
+  id: number,
+  input: { role?: "admin" | "user"; permissions?: string[]; disabled?: boolean },
+): Promise<UserRow> {
+  requireAdmin(actor);
+  const target = await deps.users.byId(id);
+  if (!target) throw new ApiError(404, { id: ["No such user."] });
+  const problems = new Problems();
+  const permissions = input.permissions === undefined ? undefined : checkPermissions(input.permissions, problems);
+  if (target.id === actor.id && (input.disabled === true || input.role === "user")) {
+    problems.add("id", "You cannot disable or demote yourself; ask another admin.");
+  }
+  problems.throwIfAny();
+  const user = await deps.users.update(id, { role: input.role, permissions, disabled: input.disabled }, deps.now());
+  if (input.disabled) await deps.sessions.removeForUser(id);
+  return user;
+}
+
+export async function regenerateToken(deps: UserDeps, user: UserRow): Promise<string> {
+  return (await issueToken(deps, user.email)).apiToken;
+}
+
+export async function changePassword(deps: ManageDeps, user: UserRow, current: string, next: string): Promise<void> {
+  if (!(await Bun.password.verify(current, user.passwordHash).catch(() => false))) {
+    throw new ApiError(422, { current_password: ["The current password is not right."] });
+  }
+  if (next.length < 8 || next.length > 255) throw new ApiError(422, { new_password: ["The password must be 8 to 255 characters."] });
+  await deps.users.update(user.id, { passwordHash: await Bun.password.hash(next, "argon2id") }, deps.now());
+}
+
+/** Email and password, for the admin page's login; the same answer for an unknown email and a wrong password. */
+export async function checkLogin(deps: UserDeps, email: string, password: string): Promise<UserRow> {
+  const user = await deps.users.byEmail(normalizeEmail(email));
+  // Verify against something even for unknown emails, so timing does not tell which emails exist.
+  const hash = user?.passwordHash ?? (await dummyHash);
+  const right = await Bun.password.verify(password.slice(0, 255), hash).catch(() => false);
+  if (!user || !right) throw new ApiError(422, { email: ["The email or password is not right."] });
+  if (user.disabled) throw new ApiError(403, { email: ["This account is disabled."] });
+  return user;
+}
+
+const dummyHash = Bun.password.hash("not a real password", "argon2id");

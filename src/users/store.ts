@@ -15,6 +15,15 @@ export function createUserStore(db: Db) {
     async byEmail(email: string): Promise<UserRow | undefined> {
       return db.select().from(users).where(eq(users.email, email)).get();
     },
+    async byId(id: number): Promise<UserRow | undefined> {
+      return db.select().from(users).where(eq(users.id, id)).get();
+    },
+    async list(): Promise<UserRow[]> {
+      return db.select().from(users).orderBy(users.id).all();
+    },
+    async update(id: number, values: Partial<Pick<NewUser, "role" | "permissions" | "disabled" | "passwordHash">>, now: Date): Promise<UserRow> {
+      return db.update(users).set({ ...values, updatedAt: now }).where(eq(users.id, id)).returning().get()!;
+    },
     async byTokenHash(hash: string): Promise<UserRow | undefined> {
       return byTokenHash.get({ hash });
     },

@@ -122,12 +122,11 @@ describe("/swagger/json", () => {
     expect(document.paths["/healthz"]?.get).toBeDefined();
   });
 
-  test("leaves out the redirect routes and the docs' own routes", async () => {
+  test("leaves out the redirect routes and the docs' own routes, keeping the QR code", async () => {
     const paths = Object.keys((await openapiDocument()).paths);
-    expect(paths.filter((p) => p.includes("slug"))).toEqual([]);
-    expect(paths.filter((p) => p.startsWith("/swagger"))).toEqual([]);
-    // Every path left is the API or the health check; a catch-all like /{slug} would start with /{.
-    expect(paths.filter((p) => p.startsWith("/{"))).toEqual([]);
+    // The QR image is documented; the redirect catch-all /{slug} is not.
+    expect(paths.filter((p) => p.includes("slug"))).toEqual(["/{slug}/qr"]);
+    expect(paths.filter((p) => p.startsWith("/swagger") || p.startsWith("/admin"))).toEqual([]);
   });
 });
 

@@ -34,7 +34,7 @@ describe("GET /api/links", () => {
     const k = testApp();
     const u = await k.user();
     await k.create(u.token, { long_url: "https://shop.example", tags: ["promo"], title: "Winter sale" });
-    await k.create(u.token, { long_url: "https://blog.example", alias: "post_100%" === "" ? "x" : "post-100" });
+    await k.create(u.token, { long_url: "https://blog.example", alias: "post-100" });
     const byTag = (await call(k, u.token, "GET", "/api/links?tag=promo")).body;
     expect(byTag.links.map((l: any) => l.long_url)).toEqual(["https://shop.example"]);
     expect((await call(k, u.token, "GET", "/api/links?q=winter")).body.links).toHaveLength(1);

@@ -75,7 +75,7 @@ describe("the pixel page", () => {
     const u = await k.user();
     const ids = [];
     for (const type of types) {
-      ids.push((await call(k, u.token, "POST", "/api/pixels", { name: type, type, pixel_id: examples[type] })).body.pixel.id);
+      ids.push((await call(k, u.token, "POST", "/api/pixels", { name: type, type, pixel_id: examples[type]! })).body.pixel.id);
     }
     const { body } = await k.create(u.token, { long_url: "https://shop.example/item?x=1", pixels: ids });
     return { u, slug: body.link.hash as string, ids };
@@ -89,7 +89,7 @@ describe("the pixel page", () => {
     expect(r.headers.get("content-type")).toContain("text/html");
     const page = await r.text();
     expect(page).toContain("fbq(");
-    expect(page).toContain(examples.facebook);
+    expect(page).toContain(examples.facebook!);
     expect(page).toContain("G-ABC123XYZ");
     expect(page).toContain('http-equiv="refresh"');
     expect(page).toContain("location.replace(\"https://shop.example/item?x=1&utm=1\")");

@@ -1,0 +1,83 @@
+// The admin page (/admin, one static page embedded in the binary) and its session endpoints.
+import { Elysia, t } from "elysia";
+import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie, type SessionStore } from "../auth/sessions";
+import { ApiError } from "../http/errors";
+import { securityHeaders } from "../http/html";
+import type { RateLimiter } from "../http/rate-limit";
+import { clientIp } from "../redirect/visitor";
+import { checkLogin, type UserDeps } from "../users/service";
+import { presentUser } from "../users/routes";
+import appCss from "./page/app.css" with { type: "file" };
+import appJs from "./page/app.js" with { type: "file" };
+import indexPage from "./page/index.html" with { type: "text" };
+
+// bun-types types every .html import as an HTML bundle; with type "text" it is the page itself.
+const indexHtml = indexPage as unknown as string;
+
+export interface AdminDeps extends UserDeps {
+  sessions: SessionStore;
+  loginLimiter: RateLimiter;
+  config: { trustProxy: boolean };
+}
+
+const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+const page = () => new Response(indexHtml, {
+  headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": csp, "cache-control": "no-store", ...securityHeaders },
+});
+const asset = (path: string, type: string) => () =>
+  new Response(Bun.file(path), { headers: { "content-type": type, "cache-control": "no-cache", "x-content-type-options": "nosniff" } });
+
+type Server = { requestIP(r: Request): { address: string } | null } | null;
+const hidden = { detail: { hide: true } };
+
+export function adminRoutes(deps: AdminDeps) {
+  const secure = (request: Request) =>
+    request.url.startsWith("https:") || (deps.config.trustProxy && request.headers.get("x-forwarded-proto") === "https");
+  const sessionOf = async (request: Request) => {
+    const id = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
+    return id ? { id, row: await deps.sessions.find(id, deps.now()) } : null;
+  };
+
+  return new Elysia({ prefix: "/admin" })
+    .get("/", page, hidden)
+    .get("", page, hidden)
+    .get("/assets/app.js", asset(appJs, "text/javascript; charset=utf-8"), hidden)
+    .get("/assets/app.css", asset(appCss, "text/css; charset=utf-8"), hidden)
+    .post("/login", async ({ body, request, server, set }) => {
+      const ip = clientIp({ headers: request.headers, socketIp: (server as Server)?.requestIP(request)?.address ?? null, trustProxy: deps.config.trustProxy });
+      const key = `${ip ?? "?"}|${body.email.trim().toLowerCase()}`;
+      const limit = deps.loginLimiter.hit(key);
+      if (!limit.allowed) {
+        throw new ApiError(429, { email: ["Too many attempts; wait a minute."] }, { "retry-after": String(limit.retryAfterSeconds) });
+      }
+      const user = await checkLogin(deps, body.email, body.password);
+      deps.loginLimiter.reset(key);
+      const session = await deps.sessions.create(user.id, deps.now());
+      set.headers["set-cookie"] = sessionCookie(session.id, secure(request));
+      set.headers["cache-control"] = "no-store";
+      return { status: "success" as const, user: presentUser(user), csrf_token: session.row.csrfToken };
+    }, {
+      body: t.Object({
+        email: t.String({ maxLength: 254, error: "The email is required." }),
+        password: t.String({ maxLength: 255, error: "The password is required." }),
+      }),
+      detail: { hide: true },
+    })
+    .post("/logout", async ({ request, set }) => {
+      const session = await sessionOf(request);
+      if (session?.row) {
+        if (request.headers.get("x-csrf-token") !== session.row.csrfToken) throw new ApiError(403, { csrf: ["Missing or wrong X-CSRF-Token."] });
+        await deps.sessions.remove(session.id);
+      }
+      set.headers["set-cookie"] = clearedSessionCookie(secure(request));
+      return { status: "success" as const };
+    }, hidden)
+    .get("/session", async ({ request, set }) => {
+      const session = await sessionOf(request);
+      const user = session?.row ? await deps.users.byId(session.row.userId) : undefined;
+      if (!session?.row || !user || user.disabled) throw new ApiError(401, { session: ["Not logged in."] });
+      set.headers["cache-control"] = "no-store";
+      return { status: "success" as const, user: presentUser(user), csrf_token: session.row.csrfToken };
+    }, hidden);
+}

@@ -1,0 +1,10 @@
+// Schema helpers shared by the API's `t` models.
+import { t, type TSchema } from "elysia";
+
+/**
+ * One of a few strings. Not t.UnionEnum: Elysia fills a missing optional UnionEnum with its first value
+ * (an absent `role` would become "admin"); a union of literals stays absent.
+ */
+export function oneOf<const T extends readonly string[]>(values: T, options: { error?: string; description?: string } = {}) {
+  return t.Union(values.map((v) => t.Literal(v)), options) as TSchema as TSchema & { static: T[number] };
+}

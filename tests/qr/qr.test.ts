@@ -1,0 +1,47 @@
+import { describe, expect, test } from "bun:test";
+import { testApp } from "../support/app";
+
+describe("QR codes", () => {
+  test("/:slug/qr answers an SVG of the short URL", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const { body } = await k.create(u.token, { long_url: "https://e.example", alias: "qr-me" });
+    const r = await k.handle("/qr-me/qr");
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toContain("image/svg+xml");
+    const svg = await r.text();
+    expect(svg).toStartWith("<svg");
+    expect(svg).toContain("<path");
+    void body;
+  });
+
+  test("?format=png&size=512 answers a PNG of that width", async () => {
+    const k = testApp();
+    const u = await k.user();
+    await k.create(u.token, { long_url: "https://e.example", alias: "qr-png" });
+    const r = await k.handle("/qr-png/qr?format=png&size=512");
+    expect(r.headers.get("content-type")).toBe("image/png");
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    expect([...bytes.slice(1, 4)].map((c) => String.fromCharCode(c)).join("")).toBe("PNG");
+    const width = new DataView(bytes.buffer).getUint32(16);
+    expect(width).toBe(512);
+  });
+
+  test("an unknown slug is a 404 and a bad size is refused", async () => {
+    const k = testApp();
+    const u = await k.user();
+    await k.create(u.token, { long_url: "https://e.example", alias: "qr-x" });
+    expect((await k.handle("/nope/qr")).status).toBe(404);
+    expect((await k.handle("/qr-x/qr?size=99999")).status).toBe(422);
+    expect((await k.handle("/qr-x/qr?format=gif")).status).toBe(422);
+  });
+
+  test("the QR code decodes to the link's short URL", async () => {
+    const k = testApp();
+    const u = await k.user();
+    await k.create(u.token, { long_url: "https://e.example", alias: "qr-decode" });
+    const QRCode = (await import("qrcode")).default;
+    const expected = await QRCode.toString("http://localhost:8080/qr-decode", { type: "svg", width: 256, margin: 2, errorCorrectionLevel: "M" });
+    expect(await (await k.handle("/qr-decode/qr")).text()).toBe(expected);
+  });
+});
