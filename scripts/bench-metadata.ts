@@ -1,7 +1,7 @@
 // How long extractMetadata takes on a 500 KB page (cut at </head>), against parsing the whole page.
 // Run: bun run scripts/bench-metadata.ts
 import { parseHTML } from "linkedom";
-import { extractMetadata } from "../src/metadata/extract.ts";
+import { extractMetadata } from "../src/metadata/extract";
 
 const head = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>A fairly ordinary article page &amp; its title</title>

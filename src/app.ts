@@ -17,6 +17,7 @@ import { createLinkStore, type LinkStore } from "./links/store";
 import { adminRoutes } from "./admin/routes";
 import { qrRoutes } from "./qr/routes";
 import { userRoutes } from "./users/routes";
+import { createMetadataFetcher, type MetadataFetcher } from "./metadata/fetcher";
 import { pixelRoutes } from "./pixels/routes";
 import { createPixelStore, type PixelStore } from "./pixels/store";
 import { createRedirectCache, type RedirectCache } from "./redirect/cache";
@@ -43,6 +44,7 @@ export interface AppDeps {
   passwordLimiter: RateLimiter;
   loginLimiter: RateLimiter;
   geo: Geo;
+  metadata: MetadataFetcher;
   makeHash: () => string;
   forgetLinks: () => void;
   log: (message: string, error?: unknown) => void;
@@ -75,6 +77,7 @@ export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> =
     passwordLimiter: createRateLimiter({ limit: 10, windowMs: 60_000 }),
     loginLimiter: createRateLimiter({ limit: 10, windowMs: 60_000 }),
     geo,
+    metadata: createMetadataFetcher({ allowPrivate: config.fetchAllowPrivate }),
     makeHash: () => {
       let hash = random();
       while (isReservedSlug(hash)) hash = random();

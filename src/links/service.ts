@@ -13,6 +13,8 @@ import { checkDestination } from "./url";
 
 export interface LinkDeps {
   links: LinkStore;
+  /** Titles and descriptions from destination pages; never rejects, answers nulls on any failure. */
+  metadata: { fetchMany(urls: string[]): Promise<{ title: string | null; description: string | null }[]> };
   domains: DomainStore;
   pixels: PixelStore;
   redirectCache: RedirectCache;
@@ -153,16 +155,18 @@ export async function createLinks(deps: LinkDeps, user: UserRow, body: CreateLin
   if (fields.alias && (await deps.links.slugTaken(domainId, fields.alias))) throw aliasTaken();
 
   const passwordHash = fields.password ? await hashLinkPassword(fields.password) : null;
+  // An empty title or description comes from the destination page; what the user gave is kept.
+  const pages = fields.title && fields.description ? [] : await deps.metadata.fetchMany(urls);
   const now = deps.now();
-  const drafts: LinkDraft[] = urls.map((url) => ({
+  const drafts: LinkDraft[] = urls.map((url, i) => ({
     link: {
       userId: user.id,
       domainId,
       type: "direct",
       alias: fields.alias ?? null,
       longUrl: url,
-      title: fields.title ?? null,
-      description: fields.description ?? null,
+      title: fields.title || pages[i]?.title || null,
+      description: fields.description || pages[i]?.description || null,
       passwordHash,
       disabled: fields.disabled ?? false,
       expiresAt: fields.expiresAt ?? null,

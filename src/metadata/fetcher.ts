@@ -1,8 +1,8 @@
 // Title/description lookups for link creation: safe fetches with a TTL cache, one request per URL at a
 // time, a concurrency bound, and a time budget per URL that also covers waiting for a free slot.
 import { LRUCache } from "lru-cache";
-import { extractMetadata, type PageMetadata } from "./extract.ts";
-import { DEFAULT_TIMEOUT_MS, safeFetch, type SafeFetchOptions } from "./safe-fetch.ts";
+import { extractMetadata, type PageMetadata } from "./extract";
+import { DEFAULT_TIMEOUT_MS, safeFetch, type SafeFetchOptions } from "./safe-fetch";
 
 export interface MetadataFetcherOptions extends Omit<SafeFetchOptions, "signal" | "stopAfterHead"> {
   /** How long an answered page's metadata is reused. Default 10 minutes; 0 turns the cache off. */

@@ -9,8 +9,8 @@
 // So no window is left: Bun never resolves the name itself. An `HTTP(S)_PROXY` the operator sets is
 // used by Bun's fetch, but the proxy is asked for the checked address (`GET http://<ip>/…`,
 // `CONNECT <ip>:443`, seen on a raw socket), so the pinning holds through it.
-import { version } from "../version.ts";
-import { isPublicAddress, normalizeAddress } from "./address.ts";
+import { version } from "../version";
+import { isPublicAddress, normalizeAddress } from "./address";
 
 export const DEFAULT_TIMEOUT_MS = 3000;
 export const DEFAULT_MAX_BYTES = 1024 * 1024;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { isPublicAddress, normalizeAddress } from "../../src/metadata/address.ts";
+import { isPublicAddress, normalizeAddress } from "../../src/metadata/address";
 
 // [address, why it is refused]
 const refused: [string, string][] = [

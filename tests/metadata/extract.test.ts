@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
-import { cleanText, extractMetadata, MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH } from "../../src/metadata/extract.ts";
-import { latin1 } from "./fixture-server.ts";
+import { cleanText, extractMetadata, MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH } from "../../src/metadata/extract";
+import { latin1 } from "./fixture-server";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const extract = (html: string, contentType = "text/html") => extractMetadata(utf8(html), contentType);

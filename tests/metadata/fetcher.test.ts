@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
-import { createMetadataFetcher, type MetadataFetcherOptions } from "../../src/metadata/fetcher.ts";
-import { endless, type Fixture, html, latin1, never, redirect, startFixture } from "./fixture-server.ts";
+import { createMetadataFetcher, type MetadataFetcherOptions } from "../../src/metadata/fetcher";
+import { endless, type Fixture, html, latin1, never, redirect, startFixture } from "./fixture-server";
 
 let site: Fixture;
 // Requests to /slow being answered right now, and the most there were at once.

@@ -2,8 +2,8 @@
 // fixtures/: a test-only CA and a certificate for DNS:good.test signed by it (EC P-256, valid
 // 2025–2125; made with `openssl ca`). The private key is a throwaway that guards nothing.
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
-import { safeFetch, type SafeFetchOptions } from "../../src/metadata/safe-fetch.ts";
-import { type Fixture, html, startFixture } from "./fixture-server.ts";
+import { safeFetch, type SafeFetchOptions } from "../../src/metadata/safe-fetch";
+import { type Fixture, html, startFixture } from "./fixture-server";
 
 const fixtures = `${import.meta.dir}/fixtures`;
 let ca: string;

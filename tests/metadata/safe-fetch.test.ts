@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, spyOn, test } from "bun:test";
-import { DEFAULT_USER_AGENT, resolvePinnedTargets, safeFetch, type SafeFetchOptions } from "../../src/metadata/safe-fetch.ts";
-import { endless, type Fixture, html, never, redirect, stalls, startFixture } from "./fixture-server.ts";
+import { DEFAULT_USER_AGENT, resolvePinnedTargets, safeFetch, type SafeFetchOptions } from "../../src/metadata/safe-fetch";
+import { endless, type Fixture, html, never, redirect, stalls, startFixture } from "./fixture-server";
 
 const text = (body: Uint8Array | null) => (body ? new TextDecoder().decode(body) : null);
 const local: SafeFetchOptions = { allowPrivate: true, timeoutMs: 1000 };

@@ -13,7 +13,9 @@ export function testApp(options: { config?: Partial<Config>; deps?: Partial<AppD
   const config = { ...loadConfig({}, {}), baseUrl: "http://localhost:8080", ...options.config };
   const db = openDatabase(":memory:");
   migrate(db);
-  const deps = createDeps(config, db, { log: () => {}, ...options.deps });
+  // No test reaches the internet; the metadata fetcher is exercised against local pages in its own tests.
+  const noMetadata = { fetchMany: async (urls: string[]) => urls.map(() => ({ title: null, description: null })), fetch: async () => ({ title: null, description: null }) };
+  const deps = createDeps(config, db, { log: () => {}, metadata: noMetadata, ...options.deps });
   const app = createApp(deps);
 
   const handle = (path: string, init: RequestInit = {}) => app.handle(new Request(`${BASE}${path}`, init));
