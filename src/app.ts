@@ -43,6 +43,9 @@ export interface AppDeps {
   unlocks: Unlocks;
   passwordLimiter: RateLimiter;
   loginLimiter: RateLimiter;
+  /** Per-user API requests a minute (KURZ_API_RATE_LIMIT); null when off. */
+  apiLimiter: RateLimiter | null;
+  accessLog: ((line: string) => void) | null;
   geo: Geo;
   metadata: MetadataFetcher;
   makeHash: () => string;
@@ -76,6 +79,8 @@ export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> =
     unlocks: createUnlocks(() => (unlockKey ??= settings.getOrCreate("unlock_cookie_key", randomSecret))),
     passwordLimiter: createRateLimiter({ limit: 10, windowMs: 60_000 }),
     loginLimiter: createRateLimiter({ limit: 10, windowMs: 60_000 }),
+    apiLimiter: config.apiRateLimit > 0 ? createRateLimiter({ limit: config.apiRateLimit, windowMs: 60_000 }) : null,
+    accessLog: (line) => void process.stdout.write(`${line}\n`),
     geo,
     metadata: createMetadataFetcher({ allowPrivate: config.fetchAllowPrivate }),
     makeHash: () => {
@@ -92,7 +97,7 @@ export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> =
 export function createApp(deps: AppDeps) {
   // "typebox" normalization strips unknown fields without coercing a string or an object into an array.
   return new Elysia({ normalize: "typebox" })
-    .use(httpBasics(deps.log))
+    .use(httpBasics(deps.log, deps.accessLog))
     .get("/healthz", ({ set }) => {
       try {
         deps.db.$client.query("select 1").get();

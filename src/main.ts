@@ -80,7 +80,8 @@ async function serve(config: Config): Promise<void> {
     console.log(`Created the first admin ${admin.email}; issue an API token with: kurz user token --email ${admin.email}`);
   }
   const derivedBaseUrl = config.baseUrl === `http://localhost:${config.port}`;
-  const app = createApp(deps).listen({ port: config.port, hostname: config.host, maxRequestBodySize: 16 * 1024 * 1024 });
+  // reusePort off: a second kurz on the same port must fail, not silently share the traffic.
+  const app = createApp(deps).listen({ port: config.port, hostname: config.host, reusePort: false, maxRequestBodySize: 16 * 1024 * 1024 });
   const server = app.server!;
   // With --port 0 the port is known only now; short URLs must name the real one.
   if (derivedBaseUrl) config.baseUrl = `http://localhost:${server.port}`;

@@ -3,6 +3,7 @@
 // without valid credentials gets 401, not 422.
 import { Elysia } from "elysia";
 import { ApiError } from "../http/errors";
+import type { RateLimiter } from "../http/rate-limit";
 import { throwIfUnreadable } from "../http/plugin";
 import { hasPermission } from "../users/service";
 import type { UserRow, UserStore } from "../users/store";
@@ -14,6 +15,7 @@ export type AuthUser = UserRow;
 export interface AuthDeps {
   users: UserStore;
   sessions: SessionStore;
+  apiLimiter: RateLimiter | null;
   now: () => Date;
 }
 
@@ -70,6 +72,13 @@ export async function authenticate(deps: AuthDeps, request: Request): Promise<Au
 export function apiAuth(deps: AuthDeps) {
   return new Elysia().derive({ as: "scoped" }, async ({ request, body }) => {
     const auth = await authenticate(deps, request);
+    // Per user, whichever way they came in: scripts and bulk jobs fit well within the default 6000 a minute.
+    const limit = deps.apiLimiter?.hit(`user:${auth.user.id}`);
+    if (limit && !limit.allowed) {
+      throw new ApiError(429, { api_token: [`Too many requests; try again in ${limit.retryAfterSeconds} s.`] }, {
+        "retry-after": String(limit.retryAfterSeconds),
+      });
+    }
     throwIfUnreadable(body);
     return auth;
   });

@@ -99,29 +99,51 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   });
 }
 
-export function httpBasics(log: (message: string, error: unknown) => void) {
+/** Renders any error as the seed's envelope on API paths and as a page elsewhere. */
+function renderError(code: string | number, thrown: unknown, request: Request, log: (message: string, error: unknown) => void): Response {
+  const api = isApi(request);
+  // Elysia wraps what a parse hook throws in its own ParseError.
+  const cause = (thrown as { cause?: unknown }).cause;
+  const error = code === "PARSE" && cause instanceof ApiError ? cause : thrown;
+  if (error instanceof ApiError) {
+    if (!api && error.status === 413) return new Response("Payload Too Large", { status: 413 });
+    return json(error.status, errorBody(error.messages), error.headers);
+  }
+  if (code === "VALIDATION") {
+    return json(422, errorBody(validationMessages((error as { all?: ValueErrorLike[] }).all ?? [])));
+  }
+  if (code === "PARSE") return json(400, errorBody({ body: ["The request body could not be read."] }));
+  if (code === "NOT_FOUND") return api ? json(404, errorBody({ route: ["There is no such endpoint."] })) : notFoundPage();
+  log("unexpected error", error);
+  return api ? json(500, errorBody({ server: ["Something went wrong on our side."] })) : new Response("Internal Server Error", { status: 500 });
+}
+
+/** The part of a path an access log may show: no query string (it can hold api_token). */
+const loggedPath = (path: string) => (path.length > 200 ? `${path.slice(0, 200)}…` : path);
+
+export function httpBasics(log: (message: string, error: unknown) => void, accessLog: ((line: string) => void) | null) {
+  const started = new WeakMap<Request, number>();
+  const statuses = new WeakMap<Request, number>();
   return new Elysia({ name: "http-basics" })
     .onParse({ as: "global" }, async ({ request }) => {
       if (isApi(request) && request.method !== "GET" && request.method !== "HEAD") return parseApiBody(request);
     })
-    .onError({ as: "global" }, ({ code, error: thrown, request }) => {
-      const api = isApi(request);
-      // Elysia wraps what a parse hook throws in its own ParseError.
-      const cause = (thrown as { cause?: unknown }).cause;
-      const error = code === "PARSE" && cause instanceof ApiError ? cause : thrown;
-      if (error instanceof ApiError) {
-        if (!api && error.status === 413) return new Response("Payload Too Large", { status: 413 });
-        return json(error.status, errorBody(error.messages), error.headers);
-      }
-      if (code === "VALIDATION") {
-        return json(422, errorBody(validationMessages((error as unknown as { all: ValueErrorLike[] }).all ?? [])));
-      }
-      if (code === "PARSE") return json(400, errorBody({ body: ["The request body could not be read."] }));
-      if (code === "NOT_FOUND") {
-        return api ? json(404, errorBody({ route: ["There is no such endpoint."] })) : notFoundPage();
-      }
-      log("unexpected error", error);
-      return api ? json(500, errorBody({ server: ["Something went wrong on our side."] })) : new Response("Internal Server Error", { status: 500 });
+    .onRequest(({ request }) => {
+      if (accessLog) started.set(request, performance.now());
+    })
+    .onError({ as: "global" }, ({ code, error, request }) => {
+      const response = renderError(code, error, request, log);
+      statuses.set(request, response.status);
+      return response;
+    })
+    // One JSON line per API and admin request. Redirects are left out: each one is a row in the clicks table.
+    .onAfterResponse({ as: "global" }, ({ request, path, set, responseValue }) => {
+      const start = started.get(request);
+      if (!accessLog || start === undefined || !(path.startsWith("/api/") || path.startsWith("/admin"))) return;
+      const status = statuses.get(request) ?? (responseValue instanceof Response ? responseValue.status : Number(set.status) || 200);
+      accessLog(JSON.stringify({
+        time: new Date().toISOString(), method: request.method, path: loggedPath(path), status, ms: Math.round((performance.now() - start) * 10) / 10,
+      }));
     });
 }
 

@@ -1,40 +1,32 @@
-// A graceful stop loses no click: 1,000 concurrent visits, SIGTERM, restart, exactly 1,000 in the stats.
+// Graceful stop: requests in flight finish, buffered clicks are written, a second signal leaves at once.
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { freePort, repo, tempDir, waitHealthy } from "../support/process";
 
-const root = join(import.meta.dir, "../..");
-const dir = mkdtempSync(join(tmpdir(), "kurz-shutdown-"));
+const dir = tempDir("shutdown");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function freePort(): number {
-  const s = Bun.serve({ port: 0, fetch: () => new Response() });
-  const port = s.port!;
-  s.stop(true);
-  return port;
-}
-
-async function start(port: number) {
-  const proc = Bun.spawn(["bun", "src/main.ts", "serve", "--port", String(port), "--host", "127.0.0.1", "--db", join(dir, "kurz.sqlite")], {
-    cwd: root,
+async function start(port: number, db: string, extra: string[] = []) {
+  const proc = Bun.spawn(["bun", "src/main.ts", "serve", "--port", String(port), "--host", "127.0.0.1", "--db", db, ...extra], {
+    cwd: repo,
     env: { ...process.env, KURZ_ADMIN_EMAIL: "admin@example.com", KURZ_ADMIN_PASSWORD: "admin-password", PORT: "", KURZ_DB: "" },
     stdout: "pipe",
     stderr: "pipe",
   });
-  for (let i = 0; i < 200; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) return proc;
-    await Bun.sleep(50);
-  }
-  proc.kill("SIGKILL");
-  throw new Error("server did not start");
+  await waitHealthy(`http://127.0.0.1:${port}`);
+  return proc;
 }
 
+const tokenFor = (db: string) =>
+  JSON.parse(Bun.spawnSync(["bun", "src/main.ts", "user", "token", "--email", "admin@example.com", "--db", db], { cwd: repo }).stdout.toString()).api_token as string;
+
 test("SIGTERM flushes every buffered click: 1,000 concurrent visits are 1,000 clicks after a restart", async () => {
-  const port = freePort();
+  const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  let server = await start(port);
-  const token = JSON.parse(Bun.spawnSync(["bun", "src/main.ts", "user", "token", "--email", "admin@example.com", "--db", join(dir, "kurz.sqlite")], { cwd: root }).stdout.toString()).api_token;
+  const db = join(dir, "clicks.sqlite");
+  let server = await start(port, db);
+  const token = tokenFor(db);
   const created = await fetch(`${base}/api/links/create`, {
     method: "POST", headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ long_url: "https://example.com/", alias: "load" }),
   }).then((r) => r.json() as Promise<any>);
@@ -48,13 +40,57 @@ test("SIGTERM flushes every buffered click: 1,000 concurrent visits are 1,000 cl
   expect(await server.exited).toBe(0);
   expect(await new Response(server.stdout).text()).toContain("buffered clicks written");
 
-  server = await start(port);
+  server = await start(port, db);
   try {
     const stats = await fetch(`${base}/api/links/${created.link.id}/stats`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<any>);
-    expect(stats.stats.total + stats.stats.bots).toBe(1000);
     expect(stats.stats.total).toBe(1000);
+    expect(stats.stats.bots).toBe(0);
   } finally {
     server.kill("SIGTERM");
     await server.exited;
+  }
+}, 60_000);
+
+test("SIGTERM lets a request in flight finish, and a second signal exits at once", async () => {
+  // A destination page that answers slowly keeps a create in flight (its title is being fetched).
+  const slow = Bun.serve({
+    hostname: "127.0.0.1", port: 0,
+    fetch: async () => {
+      await Bun.sleep(800);
+      return new Response("<title>Slow</title>", { headers: { "content-type": "text/html" } });
+    },
+  });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const db = join(dir, "inflight.sqlite");
+  let server = await start(port, db, ["--fetch-allow-private"]);
+  const token = tokenFor(db);
+  try {
+    const inFlight = fetch(`${base}/api/links/create`, {
+      method: "POST", headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ long_url: `http://127.0.0.1:${slow.port}/page` }),
+    });
+    await Bun.sleep(200);
+    server.kill("SIGTERM");
+    const answered = await inFlight;
+    expect(answered.status).toBe(200);
+    expect(((await answered.json()) as any).link.title).toBe("Slow");
+    expect(await server.exited).toBe(0);
+
+    server = await start(port, db, ["--fetch-allow-private"]);
+    const stuck = fetch(`${base}/api/links/create`, {
+      method: "POST", headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ long_url: `http://127.0.0.1:${slow.port}/again` }),
+    }).catch(() => null);
+    await Bun.sleep(200);
+    const t0 = performance.now();
+    server.kill("SIGTERM");
+    await Bun.sleep(20);
+    server.kill("SIGTERM");
+    const code = await server.exited;
+    expect(performance.now() - t0).toBeLessThan(600);
+    expect(code).toBe(130);
+    await stuck;
+  } finally {
+    slow.stop(true);
+    server.kill("SIGKILL");
   }
 }, 60_000);
