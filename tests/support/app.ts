@@ -15,7 +15,7 @@ export function testApp(options: { config?: Partial<Config>; deps?: Partial<AppD
   migrate(db);
   // No test reaches the internet; the metadata fetcher is exercised against local pages in its own tests.
   const noMetadata = { fetchMany: async (urls: string[]) => urls.map(() => ({ title: null, description: null })), fetch: async () => ({ title: null, description: null }) };
-  const deps = createDeps(config, db, { log: () => {}, metadata: noMetadata, ...options.deps });
+  const deps = createDeps(config, db, { log: () => {}, accessLog: null, metadata: noMetadata, ...options.deps });
   const app = createApp(deps);
 
   const handle = (path: string, init: RequestInit = {}) => app.handle(new Request(`${BASE}${path}`, init));
