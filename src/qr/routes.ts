@@ -2,29 +2,19 @@
 import { Elysia, t } from "elysia";
 import { oneOf } from "../http/schema";
 import QRCode from "qrcode";
-import type { DomainStore } from "../domains/store";
 import { aliasPattern } from "../links/slug";
-import type { LinkStore } from "../links/store";
 import { shortUrl } from "../links/present";
-import type { RedirectCache } from "../redirect/cache";
+import { resolveShortUrl, type ResolveDeps } from "../redirect/resolve";
 import { notFoundPage } from "../redirect/pages";
 
-export interface QrDeps {
-  links: LinkStore;
-  domains: DomainStore;
-  redirectCache: RedirectCache;
+export interface QrDeps extends ResolveDeps {
   config: { baseUrl: string };
 }
-
-const hostOf = (request: Request) => (request.headers.get("host") ?? "").replace(/:\d+$/, "").replace(/\.$/, "").toLowerCase();
 
 export function qrRoutes(deps: QrDeps) {
   return new Elysia({ name: "qr" }).get("/:slug/qr", async ({ params, query, request }) => {
     if (!aliasPattern.test(params.slug)) return notFoundPage();
-    const host = hostOf(request);
-    const domain = await deps.redirectCache.domain(host, () => deps.domains.byHost(host));
-    const domainId = domain?.id ?? null;
-    const link = await deps.redirectCache.link(domainId, params.slug, () => deps.links.forRedirect(domainId, params.slug));
+    const { domain, link } = await resolveShortUrl(deps, request, params.slug);
     if (!link) return notFoundPage();
     const url = shortUrl(deps.config.baseUrl, domain?.host ?? null, params.slug);
     const size = query.size ?? 256;

@@ -1,22 +1,18 @@
 // GET/HEAD /:slug sends the visitor on; POST /:slug takes a protected link's password.
 import { Elysia } from "elysia";
 import type { ClickRecorder } from "../clicks/recorder";
-import type { DomainStore } from "../domains/store";
 import type { RateLimiter } from "../http/rate-limit";
 import { aliasPattern } from "../links/slug";
-import type { LinkStore, RedirectLink } from "../links/store";
+import type { RedirectLink } from "../links/store";
 import { withVisitorQuery } from "../links/url";
-import type { RedirectCache } from "./cache";
+import { resolveShortUrl, type ResolveDeps } from "./resolve";
 import { expiredPage, notFoundPage, passwordPage, tooManyRequestsPage } from "./pages";
 import { pixelPage } from "./pages/pixels";
 import { pickDestination, type Visitor } from "./rules";
 import type { Unlocks } from "./unlock";
 import { agentOf, cdnCountry, clientIp, visitorCountry, type Geo } from "./visitor";
 
-export interface RedirectDeps {
-  links: LinkStore;
-  domains: DomainStore;
-  redirectCache: RedirectCache;
+export interface RedirectDeps extends ResolveDeps {
   geo: Geo;
   clicks: ClickRecorder;
   unlocks: Unlocks;
@@ -53,11 +49,6 @@ class VisitContext implements Visitor {
   }
 }
 
-function hostOf(request: Request): string {
-  const host = request.headers.get("host") ?? "";
-  return host.replace(/:\d+$/, "").replace(/\.$/, "").toLowerCase();
-}
-
 function redirectTo(location: string, headers: Record<string, string> = {}): Response {
   return new Response(null, { status: 302, headers: { location, "cache-control": "private, no-store", ...headers } });
 }
@@ -66,10 +57,7 @@ export function redirectRoutes(deps: RedirectDeps) {
   /** The link behind the visit, or the response that replaces it (404, 410, a domain's not-found URL). */
   async function find(visit: VisitContext): Promise<RedirectLink | Response> {
     if (!aliasPattern.test(visit.slug)) return notFoundPage();
-    const host = hostOf(visit.request);
-    const domain = await deps.redirectCache.domain(host, () => deps.domains.byHost(host));
-    const domainId = domain?.id ?? null;
-    const link = await deps.redirectCache.link(domainId, visit.slug, () => deps.links.forRedirect(domainId, visit.slug));
+    const { domain, link } = await resolveShortUrl(deps, visit.request, visit.slug);
     if (!link || link.disabled) return domain?.notFoundUrl ? redirectTo(domain.notFoundUrl) : notFoundPage();
     if (link.expiresAt && link.expiresAt.getTime() <= deps.now().getTime()) return expiredPage();
     return link;

@@ -1,14 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { normalizeHost } from "../../src/domains/service";
-import { testApp, type TestApp } from "../support/app";
-
-async function call(k: TestApp, token: string, method: string, path: string, body?: unknown) {
-  const r = await k.handle(path, {
-    method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: r.status, body: (await r.json()) as any };
-}
+import { testApp } from "../support/app";
 
 describe("host normalisation", () => {
   test("lower-cases, converts IDN to punycode and drops a trailing dot", () => {
@@ -28,7 +20,7 @@ describe("/api/domains", () => {
   test("POST adds a domain and answers it in the envelope", async () => {
     const k = testApp();
     const u = await k.user();
-    const r = await call(k, u.token, "POST", "/api/domains", { host: "Go.Example.com", not_found_url: "https://example.com/404" });
+    const r = await k.call(u.token, "POST", "/api/domains", { host: "Go.Example.com", not_found_url: "https://example.com/404" });
     expect(r.status).toBe(200);
     expect(r.body.status).toBe("success");
     expect(r.body.domain).toMatchObject({ host: "go.example.com", not_found_url: "https://example.com/404" });
@@ -40,8 +32,8 @@ describe("/api/domains", () => {
     const k = testApp();
     const a = await k.user();
     const b = await k.user();
-    expect((await call(k, a.token, "POST", "/api/domains", { host: "go.example.com" })).status).toBe(200);
-    const r = await call(k, b.token, "POST", "/api/domains", { host: "GO.example.com." });
+    expect((await k.call(a.token, "POST", "/api/domains", { host: "go.example.com" })).status).toBe(200);
+    const r = await k.call(b.token, "POST", "/api/domains", { host: "GO.example.com." });
     expect(r.status).toBe(422);
     expect(r.body.messages.host).toEqual(["This host is already registered."]);
   });
@@ -49,16 +41,16 @@ describe("/api/domains", () => {
   test("bad hosts and not-found URLs are refused with 422", async () => {
     const k = testApp();
     const u = await k.user();
-    expect((await call(k, u.token, "POST", "/api/domains", { host: "http://x.example/path" })).body.messages.host).toBeArray();
-    expect((await call(k, u.token, "POST", "/api/domains", { host: "x.example", not_found_url: "javascript:alert(1)" })).body.messages.not_found_url).toBeArray();
-    expect((await call(k, u.token, "POST", "/api/domains", { host: "localhost.localdomain", extra: 1 })).status).toBe(200);
-    expect((await call(k, u.token, "POST", "/api/domains", {})).status).toBe(422);
+    expect((await k.call(u.token, "POST", "/api/domains", { host: "http://x.example/path" })).body.messages.host).toBeArray();
+    expect((await k.call(u.token, "POST", "/api/domains", { host: "x.example", not_found_url: "javascript:alert(1)" })).body.messages.not_found_url).toBeArray();
+    expect((await k.call(u.token, "POST", "/api/domains", { host: "localhost.localdomain", extra: 1 })).status).toBe(200);
+    expect((await k.call(u.token, "POST", "/api/domains", {})).status).toBe(422);
   });
 
   test("kurz's own host cannot be registered as a custom domain", async () => {
     const k = testApp({ config: { baseUrl: "https://s.example.com" } });
     const u = await k.user();
-    expect((await call(k, u.token, "POST", "/api/domains", { host: "s.example.com" })).status).toBe(422);
+    expect((await k.call(u.token, "POST", "/api/domains", { host: "s.example.com" })).status).toBe(422);
   });
 
   test("GET lists only the user's own domains; an admin sees all", async () => {
@@ -66,30 +58,30 @@ describe("/api/domains", () => {
     const a = await k.user();
     const b = await k.user();
     const admin = await k.user({ admin: true });
-    await call(k, a.token, "POST", "/api/domains", { host: "a.example.com" });
-    await call(k, b.token, "POST", "/api/domains", { host: "b.example.com" });
-    expect((await call(k, a.token, "GET", "/api/domains")).body.domains.map((d: any) => d.host)).toEqual(["a.example.com"]);
-    expect((await call(k, admin.token, "GET", "/api/domains")).body.domains.map((d: any) => d.host).sort()).toEqual(["a.example.com", "b.example.com"]);
+    await k.call(a.token, "POST", "/api/domains", { host: "a.example.com" });
+    await k.call(b.token, "POST", "/api/domains", { host: "b.example.com" });
+    expect((await k.call(a.token, "GET", "/api/domains")).body.domains.map((d: any) => d.host)).toEqual(["a.example.com"]);
+    expect((await k.call(admin.token, "GET", "/api/domains")).body.domains.map((d: any) => d.host).sort()).toEqual(["a.example.com", "b.example.com"]);
   });
 
   test("DELETE removes an unused domain; someone else's is a 404", async () => {
     const k = testApp();
     const a = await k.user();
     const b = await k.user();
-    const { body } = await call(k, a.token, "POST", "/api/domains", { host: "a.example.com" });
-    expect((await call(k, b.token, "DELETE", `/api/domains/${body.domain.id}`)).status).toBe(404);
-    expect((await call(k, a.token, "DELETE", `/api/domains/${body.domain.id}`)).status).toBe(200);
-    expect((await call(k, a.token, "GET", "/api/domains")).body.domains).toEqual([]);
-    expect((await call(k, a.token, "DELETE", `/api/domains/${body.domain.id}`)).status).toBe(404);
-    expect((await call(k, a.token, "DELETE", "/api/domains/abc")).status).toBe(422);
+    const { body } = await k.call(a.token, "POST", "/api/domains", { host: "a.example.com" });
+    expect((await k.call(b.token, "DELETE", `/api/domains/${body.domain.id}`)).status).toBe(404);
+    expect((await k.call(a.token, "DELETE", `/api/domains/${body.domain.id}`)).status).toBe(200);
+    expect((await k.call(a.token, "GET", "/api/domains")).body.domains).toEqual([]);
+    expect((await k.call(a.token, "DELETE", `/api/domains/${body.domain.id}`)).status).toBe(404);
+    expect((await k.call(a.token, "DELETE", "/api/domains/abc")).status).toBe(422);
   });
 
   test("a domain that links still use cannot be deleted", async () => {
     const k = testApp();
     const u = await k.user();
-    const { body } = await call(k, u.token, "POST", "/api/domains", { host: "a.example.com" });
+    const { body } = await k.call(u.token, "POST", "/api/domains", { host: "a.example.com" });
     await k.create(u.token, { long_url: "https://x.example", domain_id: body.domain.id });
-    const r = await call(k, u.token, "DELETE", `/api/domains/${body.domain.id}`);
+    const r = await k.call(u.token, "DELETE", `/api/domains/${body.domain.id}`);
     expect(r.status).toBe(409);
     expect(r.body.messages.id[0]).toContain("1 link");
   });
@@ -98,7 +90,7 @@ describe("/api/domains", () => {
     const k = testApp();
     const u = await k.user();
     expect((await k.handle("/promo", { headers: { host: "new.example.com" } })).status).toBe(404);
-    const { body } = await call(k, u.token, "POST", "/api/domains", { host: "new.example.com", not_found_url: "https://example.com/nf" });
+    const { body } = await k.call(u.token, "POST", "/api/domains", { host: "new.example.com", not_found_url: "https://example.com/nf" });
     await k.create(u.token, { long_url: "https://promo.example", alias: "promo", domain_id: body.domain.id });
     expect((await k.handle("/promo", { headers: { host: "new.example.com" } })).headers.get("location")).toBe("https://promo.example/");
     expect((await k.handle("/other", { headers: { host: "new.example.com" } })).headers.get("location")).toBe("https://example.com/nf");

@@ -1,13 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { testApp, type TestApp } from "../support/app";
-
-async function call(k: TestApp, token: string, method: string, path: string, body?: unknown) {
-  const r = await k.handle(path, {
-    method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: r.status, body: (await r.json()) as any };
-}
+import { testApp } from "../support/app";
 
 describe("GET /api/links", () => {
   test("lists the user's links newest first with clicks and pagination", async () => {
@@ -16,17 +8,17 @@ describe("GET /api/links", () => {
     const other = await k.user();
     for (let i = 1; i <= 3; i++) await k.create(u.token, { long_url: `https://e.example/${i}` });
     await k.create(other.token, { long_url: "https://other.example" });
-    const first = (await call(k, u.token, "GET", "/api/links")).body.links[0];
+    const first = (await k.call(u.token, "GET", "/api/links")).body.links[0];
     await k.handle(`/${first.hash}`);
     await k.handle(`/${first.hash}`);
     await k.deps.clicks.flush();
-    const { status, body } = await call(k, u.token, "GET", "/api/links?per_page=2");
+    const { status, body } = await k.call(u.token, "GET", "/api/links?per_page=2");
     expect(status).toBe(200);
     expect(body.links.map((l: any) => l.long_url)).toEqual(["https://e.example/3", "https://e.example/2"]);
     expect(body.links[0].clicks).toBe(2);
     expect(body.links[1].clicks).toBe(0);
     expect(body.pagination).toEqual({ page: 1, per_page: 2, total: 3 });
-    const page2 = (await call(k, u.token, "GET", "/api/links?per_page=2&page=2")).body;
+    const page2 = (await k.call(u.token, "GET", "/api/links?per_page=2&page=2")).body;
     expect(page2.links.map((l: any) => l.long_url)).toEqual(["https://e.example/1"]);
   });
 
@@ -35,12 +27,12 @@ describe("GET /api/links", () => {
     const u = await k.user();
     await k.create(u.token, { long_url: "https://shop.example", tags: ["promo"], title: "Winter sale" });
     await k.create(u.token, { long_url: "https://blog.example", alias: "post-100" });
-    const byTag = (await call(k, u.token, "GET", "/api/links?tag=promo")).body;
+    const byTag = (await k.call(u.token, "GET", "/api/links?tag=promo")).body;
     expect(byTag.links.map((l: any) => l.long_url)).toEqual(["https://shop.example"]);
-    expect((await call(k, u.token, "GET", "/api/links?q=winter")).body.links).toHaveLength(1);
-    expect((await call(k, u.token, "GET", "/api/links?q=post-1")).body.links).toHaveLength(1);
-    expect((await call(k, u.token, "GET", "/api/links?q=%25")).body.links).toHaveLength(0);
-    expect((await call(k, u.token, "GET", "/api/links?q=blog")).body.pagination.total).toBe(1);
+    expect((await k.call(u.token, "GET", "/api/links?q=winter")).body.links).toHaveLength(1);
+    expect((await k.call(u.token, "GET", "/api/links?q=post-1")).body.links).toHaveLength(1);
+    expect((await k.call(u.token, "GET", "/api/links?q=%25")).body.links).toHaveLength(0);
+    expect((await k.call(u.token, "GET", "/api/links?q=blog")).body.pagination.total).toBe(1);
   });
 
   test("an admin sees everyone's links; bad paging is a 422", async () => {
@@ -48,9 +40,9 @@ describe("GET /api/links", () => {
     const u = await k.user();
     const admin = await k.user({ admin: true });
     await k.create(u.token, { long_url: "https://e.example" });
-    expect((await call(k, admin.token, "GET", "/api/links")).body.pagination.total).toBe(1);
-    expect((await call(k, u.token, "GET", "/api/links?per_page=1000")).status).toBe(422);
-    expect((await call(k, u.token, "GET", "/api/links?page=0")).status).toBe(422);
+    expect((await k.call(admin.token, "GET", "/api/links")).body.pagination.total).toBe(1);
+    expect((await k.call(u.token, "GET", "/api/links?per_page=1000")).status).toBe(422);
+    expect((await k.call(u.token, "GET", "/api/links?page=0")).status).toBe(422);
   });
 });
 
@@ -60,11 +52,11 @@ describe("GET, PATCH and DELETE /api/links/:id", () => {
     const u = await k.user();
     const other = await k.user();
     const { body } = await k.create(u.token, { long_url: "https://e.example", tags: ["a"] });
-    const r = await call(k, u.token, "GET", `/api/links/${body.link.id}`);
+    const r = await k.call(u.token, "GET", `/api/links/${body.link.id}`);
     expect(r.status).toBe(200);
     expect(r.body.link).toMatchObject({ id: body.link.id, tags: ["a"], clicks: 0 });
-    expect((await call(k, other.token, "GET", `/api/links/${body.link.id}`)).status).toBe(404);
-    expect((await call(k, u.token, "GET", "/api/links/999")).status).toBe(404);
+    expect((await k.call(other.token, "GET", `/api/links/${body.link.id}`)).status).toBe(404);
+    expect((await k.call(u.token, "GET", "/api/links/999")).status).toBe(404);
   });
 
   test("PATCH changes only the fields given, and null clears", async () => {
@@ -73,7 +65,7 @@ describe("GET, PATCH and DELETE /api/links/:id", () => {
     const { body } = await k.create(u.token, {
       long_url: "https://e.example", title: "Old", tags: ["a", "b"], expires_at: "2099-01-01 00:00:00", password: "pw",
     });
-    const r = await call(k, u.token, "PATCH", `/api/links/${body.link.id}`, { title: "New", tags: ["c"], expires_at: null, password: null });
+    const r = await k.call(u.token, "PATCH", `/api/links/${body.link.id}`, { title: "New", tags: ["c"], expires_at: null, password: null });
     expect(r.status).toBe(200);
     expect(r.body.link).toMatchObject({ title: "New", tags: ["c"], expires_at: null, has_password: false, long_url: "https://e.example" });
     expect(r.body.link.updated_at >= body.link.updated_at).toBe(true);
@@ -84,11 +76,11 @@ describe("GET, PATCH and DELETE /api/links/:id", () => {
     const u = await k.user();
     const { body } = await k.create(u.token, { long_url: "https://old.example", alias: "moving" });
     expect((await k.handle("/moving")).headers.get("location")).toBe("https://old.example/");
-    await call(k, u.token, "PATCH", `/api/links/${body.link.id}`, { long_url: "https://new.example" });
+    await k.call(u.token, "PATCH", `/api/links/${body.link.id}`, { long_url: "https://new.example" });
     expect((await k.handle("/moving")).headers.get("location")).toBe("https://new.example/");
-    await call(k, u.token, "PATCH", `/api/links/${body.link.id}`, { disabled: true });
+    await k.call(u.token, "PATCH", `/api/links/${body.link.id}`, { disabled: true });
     expect((await k.handle("/moving")).status).toBe(404);
-    await call(k, u.token, "PATCH", `/api/links/${body.link.id}`, { disabled: false, alias: "moved" });
+    await k.call(u.token, "PATCH", `/api/links/${body.link.id}`, { disabled: false, alias: "moved" });
     expect((await k.handle("/moving")).status).toBe(404);
     expect((await k.handle("/moved")).status).toBe(302);
   });
@@ -99,12 +91,12 @@ describe("GET, PATCH and DELETE /api/links/:id", () => {
     await k.create(u.token, { long_url: "https://taken.example", alias: "taken" });
     const { body } = await k.create(u.token, { long_url: "https://e.example", alias: "mine" });
     const id = body.link.id;
-    expect((await call(k, u.token, "PATCH", `/api/links/${id}`, { long_url: "javascript:x" })).body.messages.long_url).toBeArray();
-    expect((await call(k, u.token, "PATCH", `/api/links/${id}`, { long_url: null })).status).toBe(422);
-    expect((await call(k, u.token, "PATCH", `/api/links/${id}`, { alias: "taken" })).body.messages.alias).toEqual(["This alias is already taken."]);
-    expect((await call(k, u.token, "PATCH", `/api/links/${id}`, { rules: [{ type: "geo", key: "zz", value: "https://a.example" }] })).body.messages["rules.0.key"]).toBeArray();
-    expect((await call(k, u.token, "PATCH", `/api/links/${id}`, { multiple_urls: ["https://a.example"] })).status).toBe(200);
-    const cleared = await call(k, u.token, "PATCH", `/api/links/${id}`, { alias: null });
+    expect((await k.call(u.token, "PATCH", `/api/links/${id}`, { long_url: "javascript:x" })).body.messages.long_url).toBeArray();
+    expect((await k.call(u.token, "PATCH", `/api/links/${id}`, { long_url: null })).status).toBe(422);
+    expect((await k.call(u.token, "PATCH", `/api/links/${id}`, { alias: "taken" })).body.messages.alias).toEqual(["This alias is already taken."]);
+    expect((await k.call(u.token, "PATCH", `/api/links/${id}`, { rules: [{ type: "geo", key: "zz", value: "https://a.example" }] })).body.messages["rules.0.key"]).toBeArray();
+    expect((await k.call(u.token, "PATCH", `/api/links/${id}`, { multiple_urls: ["https://a.example"] })).status).toBe(200);
+    const cleared = await k.call(u.token, "PATCH", `/api/links/${id}`, { alias: null });
     expect(cleared.body.link.alias).toBeNull();
     expect(cleared.body.link.short_url).toBe(`http://localhost:8080/${body.link.hash}`);
     expect((await k.handle(`/${body.link.hash}`)).status).toBe(302);
@@ -116,9 +108,9 @@ describe("GET, PATCH and DELETE /api/links/:id", () => {
     const u = await k.user();
     const other = await k.user();
     const { body } = await k.create(u.token, { long_url: "https://e.example" });
-    expect((await call(k, other.token, "PATCH", `/api/links/${body.link.id}`, { title: "hijack" })).status).toBe(404);
-    expect((await call(k, other.token, "DELETE", `/api/links/${body.link.id}`)).status).toBe(404);
-    expect((await call(k, u.token, "GET", `/api/links/${body.link.id}`)).body.link.title).toBeNull();
+    expect((await k.call(other.token, "PATCH", `/api/links/${body.link.id}`, { title: "hijack" })).status).toBe(404);
+    expect((await k.call(other.token, "DELETE", `/api/links/${body.link.id}`)).status).toBe(404);
+    expect((await k.call(u.token, "GET", `/api/links/${body.link.id}`)).body.link.title).toBeNull();
   });
 
   test("DELETE removes the link and frees its slug at once", async () => {
@@ -126,7 +118,7 @@ describe("GET, PATCH and DELETE /api/links/:id", () => {
     const u = await k.user();
     const { body } = await k.create(u.token, { long_url: "https://e.example", alias: "reuse" });
     await k.handle("/reuse");
-    expect((await call(k, u.token, "DELETE", `/api/links/${body.link.id}`)).body).toEqual({ status: "success" });
+    expect((await k.call(u.token, "DELETE", `/api/links/${body.link.id}`)).body).toEqual({ status: "success" });
     expect((await k.handle("/reuse")).status).toBe(404);
     expect((await k.create(u.token, { long_url: "https://f.example", alias: "reuse" })).status).toBe(200);
     expect((await k.handle("/reuse")).headers.get("location")).toBe("https://f.example/");

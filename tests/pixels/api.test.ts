@@ -1,14 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { testApp, type TestApp } from "../support/app";
 
-async function call(k: TestApp, token: string, method: string, path: string, body?: unknown) {
-  const r = await k.handle(path, {
-    method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: r.status, body: (await r.json()) as any };
-}
-
 const examples: Record<string, string> = {
   facebook: "1234567890123456",
   google_analytics: "G-ABC123XYZ",
@@ -29,20 +21,20 @@ describe("/api/pixels", () => {
     const k = testApp();
     const u = await k.user();
     for (const [type, id] of Object.entries(examples)) {
-      const r = await call(k, u.token, "POST", "/api/pixels", { name: `My ${type}`, type, pixel_id: id });
+      const r = await k.call(u.token, "POST", "/api/pixels", { name: `My ${type}`, type, pixel_id: id });
       expect(r.status).toBe(200);
       expect(r.body.pixel).toMatchObject({ name: `My ${type}`, type });
       expect(r.body.pixel.pixel_id.toLowerCase()).toBe(id.toLowerCase());
       expect(r.body.pixel.created_at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     }
-    expect((await call(k, u.token, "GET", "/api/pixels")).body.pixels).toHaveLength(12);
+    expect((await k.call(u.token, "GET", "/api/pixels")).body.pixels).toHaveLength(12);
   });
 
   test("an id that does not match the vendor's format is a 422 naming pixel_id", async () => {
     const k = testApp();
     const u = await k.user();
     for (const [type, id] of [["facebook", "abc"], ["google_analytics", "UA-1234-1"], ["google_tag_manager", '"><script>'], ["snapchat", "not-a-uuid"]]) {
-      const r = await call(k, u.token, "POST", "/api/pixels", { name: "x", type, pixel_id: id });
+      const r = await k.call(u.token, "POST", "/api/pixels", { name: "x", type, pixel_id: id });
       expect(r.status).toBe(422);
       expect(r.body.messages.pixel_id[0]).toMatch(/^[A-Z]/);
     }
@@ -51,9 +43,9 @@ describe("/api/pixels", () => {
   test("an unknown type or a blank name is a 422", async () => {
     const k = testApp();
     const u = await k.user();
-    expect((await call(k, u.token, "POST", "/api/pixels", { name: "x", type: "myspace", pixel_id: "1" })).body.messages.type).toBeArray();
-    expect((await call(k, u.token, "POST", "/api/pixels", { name: "  ", type: "facebook", pixel_id: examples.facebook })).body.messages.name).toBeArray();
-    expect((await call(k, u.token, "POST", "/api/pixels", { type: "facebook" })).status).toBe(422);
+    expect((await k.call(u.token, "POST", "/api/pixels", { name: "x", type: "myspace", pixel_id: "1" })).body.messages.type).toBeArray();
+    expect((await k.call(u.token, "POST", "/api/pixels", { name: "  ", type: "facebook", pixel_id: examples.facebook })).body.messages.name).toBeArray();
+    expect((await k.call(u.token, "POST", "/api/pixels", { type: "facebook" })).status).toBe(422);
   });
 
   test("pixels are owner-scoped; an admin sees all", async () => {
@@ -61,12 +53,12 @@ describe("/api/pixels", () => {
     const a = await k.user();
     const b = await k.user();
     const admin = await k.user({ admin: true });
-    const { body } = await call(k, a.token, "POST", "/api/pixels", { name: "a", type: "facebook", pixel_id: examples.facebook });
-    expect((await call(k, b.token, "GET", "/api/pixels")).body.pixels).toEqual([]);
-    expect((await call(k, admin.token, "GET", "/api/pixels")).body.pixels).toHaveLength(1);
-    expect((await call(k, b.token, "DELETE", `/api/pixels/${body.pixel.id}`)).status).toBe(404);
-    expect((await call(k, a.token, "DELETE", `/api/pixels/${body.pixel.id}`)).status).toBe(200);
-    expect((await call(k, a.token, "GET", "/api/pixels")).body.pixels).toEqual([]);
+    const { body } = await k.call(a.token, "POST", "/api/pixels", { name: "a", type: "facebook", pixel_id: examples.facebook });
+    expect((await k.call(b.token, "GET", "/api/pixels")).body.pixels).toEqual([]);
+    expect((await k.call(admin.token, "GET", "/api/pixels")).body.pixels).toHaveLength(1);
+    expect((await k.call(b.token, "DELETE", `/api/pixels/${body.pixel.id}`)).status).toBe(404);
+    expect((await k.call(a.token, "DELETE", `/api/pixels/${body.pixel.id}`)).status).toBe(200);
+    expect((await k.call(a.token, "GET", "/api/pixels")).body.pixels).toEqual([]);
   });
 });
 
@@ -75,7 +67,7 @@ describe("the pixel page", () => {
     const u = await k.user();
     const ids = [];
     for (const type of types) {
-      ids.push((await call(k, u.token, "POST", "/api/pixels", { name: type, type, pixel_id: examples[type]! })).body.pixel.id);
+      ids.push((await k.call(u.token, "POST", "/api/pixels", { name: type, type, pixel_id: examples[type]! })).body.pixel.id);
     }
     const { body } = await k.create(u.token, { long_url: "https://shop.example/item?x=1", pixels: ids });
     return { u, slug: body.link.hash as string, ids };
@@ -116,7 +108,7 @@ describe("the pixel page", () => {
   test("the destination is escaped on the page", async () => {
     const k = testApp();
     const u = await k.user();
-    const p = (await call(k, u.token, "POST", "/api/pixels", { name: "fb", type: "facebook", pixel_id: examples.facebook })).body.pixel.id;
+    const p = (await k.call(u.token, "POST", "/api/pixels", { name: "fb", type: "facebook", pixel_id: examples.facebook })).body.pixel.id;
     const { body } = await k.create(u.token, { long_url: "https://x.example/?q=\"><script>alert(1)</script>&a='", pixels: [p] });
     const page = await (await k.handle(`/${body.link.hash}?</script><script>alert(2)</script>`)).text();
     expect(page).not.toContain("<script>alert(1)");
@@ -136,7 +128,7 @@ describe("the pixel page", () => {
     const k = testApp();
     const { u, slug, ids } = await pixelLink(k, ["facebook"]);
     expect((await k.handle(`/${slug}`)).status).toBe(200);
-    await call(k, u.token, "DELETE", `/api/pixels/${ids[0]}`);
+    await k.call(u.token, "DELETE", `/api/pixels/${ids[0]}`);
     const r = await k.handle(`/${slug}`);
     expect(r.status).toBe(302);
   });

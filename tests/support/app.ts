@@ -48,7 +48,17 @@ export function testApp(options: { config?: Partial<Config>; deps?: Partial<AppD
     return { status: response.status, headers: response.headers, body: (await response.json()) as any };
   }
 
-  return { app, deps, db, config, handle, user, create };
+  /** Any API call with a bearer token and an optional JSON body; answers status and parsed JSON. */
+  async function call(token: string, method: string, path: string, body?: unknown) {
+    const response = await handle(path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  }
+
+  return { app, deps, db, config, handle, user, create, call };
 }
 
 export type TestApp = ReturnType<typeof testApp>;

@@ -1,19 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { testApp, type TestApp } from "../support/app";
-
-async function call(k: TestApp, token: string, method: string, path: string, body?: unknown) {
-  const r = await k.handle(path, {
-    method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: r.status, body: (await r.json()) as any };
-}
+import { testApp } from "../support/app";
 
 describe("/api/me", () => {
   test("answers the caller's id, email, role and permissions", async () => {
     const k = testApp();
     const u = await k.user();
-    const r = await call(k, u.token, "GET", "/api/me");
+    const r = await k.call(u.token, "GET", "/api/me");
     expect(r.status).toBe(200);
     expect(r.body.user).toMatchObject({ id: u.id, email: u.email, role: "user", permissions: ["api.access"] });
   });
@@ -21,18 +13,18 @@ describe("/api/me", () => {
   test("POST /api/me/token issues a new token and the old one stops working", async () => {
     const k = testApp();
     const u = await k.user();
-    const r = await call(k, u.token, "POST", "/api/me/token");
+    const r = await k.call(u.token, "POST", "/api/me/token");
     expect(r.body.api_token).toMatch(/^[A-Za-z0-9]{40}$/);
-    expect((await call(k, u.token, "GET", "/api/me")).status).toBe(401);
-    expect((await call(k, r.body.api_token, "GET", "/api/me")).status).toBe(200);
+    expect((await k.call(u.token, "GET", "/api/me")).status).toBe(401);
+    expect((await k.call(r.body.api_token, "GET", "/api/me")).status).toBe(200);
   });
 
   test("POST /api/me/password needs the current password", async () => {
     const k = testApp();
     const u = await k.user();
-    expect((await call(k, u.token, "POST", "/api/me/password", { current_password: "wrong", new_password: "new password 1" })).body.messages.current_password).toBeArray();
-    expect((await call(k, u.token, "POST", "/api/me/password", { current_password: "correct horse", new_password: "short" })).body.messages.new_password).toBeArray();
-    expect((await call(k, u.token, "POST", "/api/me/password", { current_password: "correct horse", new_password: "new password 1" })).status).toBe(200);
+    expect((await k.call(u.token, "POST", "/api/me/password", { current_password: "wrong", new_password: "new password 1" })).body.messages.current_password).toBeArray();
+    expect((await k.call(u.token, "POST", "/api/me/password", { current_password: "correct horse", new_password: "short" })).body.messages.new_password).toBeArray();
+    expect((await k.call(u.token, "POST", "/api/me/password", { current_password: "correct horse", new_password: "new password 1" })).status).toBe(200);
     const login = await k.handle("/admin/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: u.email, password: "new password 1" }) });
     expect(login.status).toBe(200);
   });
@@ -42,36 +34,36 @@ describe("/api/users (admins)", () => {
   test("an admin lists, creates and changes users", async () => {
     const k = testApp();
     const admin = await k.user({ admin: true });
-    const created = await call(k, admin.token, "POST", "/api/users", { email: "New@Example.com", password: "long password", permissions: [] });
+    const created = await k.call(admin.token, "POST", "/api/users", { email: "New@Example.com", password: "long password", permissions: [] });
     expect(created.status).toBe(200);
     expect(created.body.user).toMatchObject({ email: "new@example.com", role: "user", permissions: [], disabled: false });
     const token = created.body.api_token;
-    expect((await call(k, token, "GET", "/api/me")).status).toBe(403);
+    expect((await k.call(token, "GET", "/api/me")).status).toBe(403);
 
-    const granted = await call(k, admin.token, "PATCH", `/api/users/${created.body.user.id}`, { permissions: ["api.access"] });
+    const granted = await k.call(admin.token, "PATCH", `/api/users/${created.body.user.id}`, { permissions: ["api.access"] });
     expect(granted.body.user.permissions).toEqual(["api.access"]);
-    expect((await call(k, token, "GET", "/api/me")).status).toBe(200);
+    expect((await k.call(token, "GET", "/api/me")).status).toBe(200);
 
-    await call(k, admin.token, "PATCH", `/api/users/${created.body.user.id}`, { disabled: true });
-    expect((await call(k, token, "GET", "/api/me")).status).toBe(403);
-    const list = await call(k, admin.token, "GET", "/api/users");
+    await k.call(admin.token, "PATCH", `/api/users/${created.body.user.id}`, { disabled: true });
+    expect((await k.call(token, "GET", "/api/me")).status).toBe(403);
+    const list = await k.call(admin.token, "GET", "/api/users");
     expect(list.body.users.map((u: any) => u.email)).toContain("new@example.com");
   });
 
   test("a user who is not an admin gets 403 on every users endpoint", async () => {
     const k = testApp();
     const u = await k.user();
-    expect((await call(k, u.token, "GET", "/api/users")).status).toBe(403);
-    expect((await call(k, u.token, "POST", "/api/users", { email: "x@example.com", password: "long password" })).status).toBe(403);
-    expect((await call(k, u.token, "PATCH", `/api/users/${u.id}`, { role: "admin" })).status).toBe(403);
+    expect((await k.call(u.token, "GET", "/api/users")).status).toBe(403);
+    expect((await k.call(u.token, "POST", "/api/users", { email: "x@example.com", password: "long password" })).status).toBe(403);
+    expect((await k.call(u.token, "PATCH", `/api/users/${u.id}`, { role: "admin" })).status).toBe(403);
   });
 
   test("bad input is a 422: duplicate email, unknown permission, self-demotion", async () => {
     const k = testApp();
     const admin = await k.user({ admin: true });
-    expect((await call(k, admin.token, "POST", "/api/users", { email: admin.email, password: "long password" })).body.messages.email).toBeArray();
-    expect((await call(k, admin.token, "POST", "/api/users", { email: "a@example.com", password: "long password", permissions: ["root"] })).body.messages["permissions.0"]).toBeArray();
-    expect((await call(k, admin.token, "PATCH", `/api/users/${admin.id}`, { disabled: true })).status).toBe(422);
-    expect((await call(k, admin.token, "PATCH", "/api/users/9999", { disabled: true })).status).toBe(404);
+    expect((await k.call(admin.token, "POST", "/api/users", { email: admin.email, password: "long password" })).body.messages.email).toBeArray();
+    expect((await k.call(admin.token, "POST", "/api/users", { email: "a@example.com", password: "long password", permissions: ["root"] })).body.messages["permissions.0"]).toBeArray();
+    expect((await k.call(admin.token, "PATCH", `/api/users/${admin.id}`, { disabled: true })).status).toBe(422);
+    expect((await k.call(admin.token, "PATCH", "/api/users/9999", { disabled: true })).status).toBe(404);
   });
 });
