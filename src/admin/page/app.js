@@ -146,16 +146,17 @@
 
   let regionNames = null;
   try { regionNames = new Intl.DisplayNames(["en"], { type: "region" }); } catch { regionNames = null; }
+  const unknownKey = (key) => !key || key === "unknown" || key === "??";
   function countryName(code) {
-    if (!code) return "Unknown";
+    if (unknownKey(code)) return "Unknown";
     const upper = String(code).toUpperCase();
     if (!/^[A-Z]{2}$/.test(upper)) return String(code);
     try { return (regionNames && regionNames.of(upper)) || upper; } catch { return upper; }
   }
-  function flag(code) {
+  /** A country code pill (flag emoji are not drawn on every system, e.g. Windows). */
+  function countryCode(code) {
     const upper = String(code || "").toUpperCase();
-    if (!/^[A-Z]{2}$/.test(upper)) return "🌐";
-    return String.fromCodePoint(...[...upper].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
+    return h("span", { class: "cc", "aria-hidden": "true" }, /^[A-Z]{2}$/.test(upper) ? upper : "··");
   }
   const capitalise = (text) => (text ? text.charAt(0).toUpperCase() + text.slice(1) : text);
 
@@ -487,6 +488,10 @@
       h("header", { class: "topbar" }, brand(), menuButton),
       sidebar,
       h("div", { class: "main-wrap" }, main, footer()));
+    // On a phone the menu drops over the page; a tap outside it closes it.
+    frame.querySelector(".main-wrap").addEventListener("click", () => {
+      if (frame.classList.contains("nav-open")) { frame.classList.remove("nav-open"); menuButton.setAttribute("aria-expanded", "false"); }
+    });
     menuButton.addEventListener("click", () => {
       const open = frame.classList.toggle("nav-open");
       menuButton.setAttribute("aria-expanded", String(open));
@@ -567,6 +572,8 @@
     let timer = null;
     let seq = 0;
     function update(page) {
+      // A search typed just before leaving must not pull the address back to this screen.
+      if (!view.isConnected) return;
       query.q = search.value.trim();
       query.tag = tagInput.value.trim();
       query.page = page;
@@ -608,8 +615,8 @@
           if (again && (query.q || query.tag)) again.addEventListener("click", () => { search.value = ""; tagInput.value = ""; update(1); });
           return;
         }
-        results.replaceChildren(linksTable(data.links, (tag) => { tagInput.value = tag; update(1); }),
-          pagination(data.pagination || { page: 1, per_page: perPage, total }, update));
+        results.replaceChildren(...[linksTable(data.links, (tag) => { tagInput.value = tag; update(1); }),
+          pagination(data.pagination || { page: 1, per_page: perPage, total }, update)].filter(Boolean));
       } catch (error) {
         if (mine === seq) results.replaceChildren(failure(error, load));
       }
@@ -628,7 +635,7 @@
           h("div", { class: "short-row" },
             h("a", { href: safeHref(link.short_url), class: "short-url", target: "_blank", rel: "noopener" }, shortDisplay(link.short_url)),
             copyButton(link.short_url, "Short URL")),
-          h("div", { class: "long-url", title: link.long_url }, icon("next", "icon-xs"), link.long_url)),
+          h("div", { class: "long-url", title: link.long_url }, icon("next", "icon-xs"), h("span", null, link.long_url))),
         h("td", { "data-label": "Tags", class: "cell-tags" },
           (link.tags || []).length ? h("div", { class: "chips" }, link.tags.map((tag) => h("button", { type: "button", class: "chip chip-button", title: `Show links tagged ${tag}`, onclick: () => onTag(tag) }, tag)))
             : h("span", { class: "muted" }, "—")),
@@ -653,7 +660,7 @@
       h("div", { class: "pagination-buttons" },
         button("Previous", { variant: "secondary", disabled: page <= 1, onclick: () => onPage(page - 1) }, "back"),
         h("span", { class: "page-no" }, `Page ${page} of ${pages}`),
-        button("Next", { variant: "secondary", disabled: page >= pages, onclick: () => onPage(page + 1) }, "next")));
+        h("button", { type: "button", class: "btn btn-secondary", disabled: page >= pages, onclick: () => onPage(page + 1) }, h("span", null, "Next"), icon("next"))));
   }
 
   // ---------------------------------------------------------------- Links: create and edit
@@ -701,7 +708,7 @@
 
   function rulesEditor(initial) {
     const list = h("div", { class: "rules" });
-    const countryOptions = COUNTRY_CODES.map((code) => [code.toLowerCase(), `${flag(code)} ${countryName(code)}`]).sort((a, b) => a[1].slice(3).localeCompare(b[1].slice(3)));
+    const countryOptions = COUNTRY_CODES.map((code) => [code.toLowerCase(), `${countryName(code)} (${code})`]).sort((a, b) => a[1].localeCompare(b[1]));
     const empty = h("p", { class: "muted small rules-empty" }, "No rules: every visitor goes to the destination above.");
 
     function keyControl(type, key) {
@@ -766,7 +773,7 @@
     syncPrefix();
 
     const tags = chipsInput(link ? link.tags : [], "tags");
-    const password = h("input", { type: "password", name: "password", maxlength: 255, autocomplete: "new-password", placeholder: link && link.has_password ? "Leave empty to keep the current password" : "No password" });
+    const password = h("input", { type: "password", name: "password", maxlength: 255, autocomplete: "new-password", placeholder: link && link.has_password ? "Unchanged" : "No password" });
     const removePassword = link && link.has_password ? toggle("Remove the password", false, { name: "remove_password" }) : null;
     if (removePassword) removePassword.querySelector("input").addEventListener("change", (event) => { password.disabled = event.target.checked; });
     const initialExpiry = link ? toLocalInput(link.expires_at) : "";
@@ -924,14 +931,16 @@
     const statsBox = h("div", { class: "stats" });
     const side = h("div", { class: "side" },
       card("QR code", h("div", { class: "qr" },
-        h("div", { class: "qr-frame" }, h("img", { src: qrBase, alt: `QR code for ${shortDisplay(link.short_url)}`, width: 180, height: 180, class: "qr-img", loading: "lazy" })),
+        link.domain_id
+          ? h("div", { class: "qr-frame qr-remote" }, icon("qr"), h("p", { class: "muted small" }, `Served by ${hostOf(link.short_url)}, so it is not previewed here.`))
+          : h("div", { class: "qr-frame" }, h("img", { src: qrBase, alt: `QR code for ${shortDisplay(link.short_url)}`, width: 180, height: 180, class: "qr-img" })),
         h("div", { class: "qr-actions" },
           h("a", { href: qrBase, download: `${slug}-qr.svg`, class: "btn btn-secondary", "data-qr": "svg" }, icon("download"), h("span", null, "SVG")),
           h("a", { href: `${qrBase}?format=png&size=512`, download: `${slug}-qr.png`, class: "btn btn-secondary", "data-qr": "png" }, icon("download"), h("span", null, "PNG 512 px"))))),
       card("Details", h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", null, k), h("dd", null, v)]))),
       card("Targeting rules", link.rules.length
         ? h("ol", { class: "rule-list" }, link.rules.map((r) => h("li", null,
-          h("span", { class: "rule-when" }, r.type === "geo" ? `${flag(r.key)} ${countryName(r.key)}` : capitalise(r.key)),
+          h("span", { class: "rule-when" }, r.type === "geo" ? [countryCode(r.key), countryName(r.key)] : deviceName(r.key)),
           h("span", { class: "rule-arrow" }, "→"),
           safeHref(r.value) ? h("a", { href: r.value, target: "_blank", rel: "noopener noreferrer", class: "rule-to" }, r.value) : h("span", { class: "rule-to" }, r.value))))
         : h("p", { class: "muted small" }, "None — everyone goes to the destination.")),
@@ -981,17 +990,17 @@
   function statsView(stats) {
     const top = (list, fmt) => (list && list.length ? fmt(list[0].key) : "—");
     const tiles = h("div", { class: "tiles" },
-      tile("Clicks", fmtNumber(stats.total), "people, bots not counted", "clicks"),
+      tile("Clicks", fmtNumber(stats.total), "human visits", "clicks"),
       tile("Bots", fmtNumber(stats.bots), "crawlers and previews", "bots"),
-      tile("Top country", top(stats.countries, (k) => `${flag(k)} ${countryName(k)}`), null, "country"),
+      tile("Top country", top(stats.countries, (k) => [countryCode(k), countryName(k)]), null, "country"),
       tile("Top device", top(stats.devices, deviceName), null, "device"));
     const chart = h("div", { class: "chart", role: "img", "aria-label": `Clicks per day: ${stats.total} in total` });
     const lists = h("div", { class: "top-lists" },
-      topList("Countries", stats.countries, (k) => `${flag(k)} ${countryName(k)}`),
+      topList("Countries", stats.countries, countryName, countryCode),
       topList("Devices", stats.devices, deviceName),
-      topList("Browsers", stats.browsers, (k) => k || "Unknown"),
-      topList("Operating systems", stats.os, (k) => k || "Unknown"),
-      topList("Referrers", stats.referrers, (k) => k || "Direct or unknown"));
+      topList("Browsers", stats.browsers, (k) => (unknownKey(k) ? "Unknown" : k)),
+      topList("Operating systems", stats.os, (k) => (unknownKey(k) ? "Unknown" : k)),
+      topList("Referrers", stats.referrers, (k) => (unknownKey(k) ? "Direct or unknown" : k)));
     const node = h("div", null, tiles, card("Clicks per day", chart, { class: "chart-card" }), lists);
     // The chart is drawn at its real pixel width so its labels keep their size on a phone.
     let width = 0;
@@ -1006,19 +1015,19 @@
     return node;
   }
 
-  const deviceName = (key) => (key ? (DEVICES.find(([k]) => k === key) || [key, capitalise(key)])[1] : "Unknown");
+  const deviceName = (key) => (unknownKey(key) ? "Unknown" : (DEVICES.find(([k]) => k === key) || [key, capitalise(key)])[1]);
 
   function tile(label, value, note, name) {
     return h("div", { class: "tile", "data-tile": name }, h("div", { class: "tile-label" }, label), h("div", { class: "tile-value" }, value), note ? h("div", { class: "tile-note" }, note) : null);
   }
 
-  function topList(title, list, label) {
+  function topList(title, list, label, decorate) {
     const items = (list || []).slice(0, 8);
     const max = items.reduce((m, i) => Math.max(m, i.clicks), 0) || 1;
     const total = (list || []).reduce((s, i) => s + i.clicks, 0) || 1;
     return card(title, items.length
       ? h("ul", { class: "bars" }, items.map((item) => h("li", { class: "bar-row" },
-        h("div", { class: "bar-text" }, h("span", { class: "bar-label", title: label(item.key) }, label(item.key)),
+        h("div", { class: "bar-text" }, h("span", { class: "bar-label", title: label(item.key) }, decorate ? decorate(item.key) : null, label(item.key)),
           h("span", { class: "bar-count" }, fmtNumber(item.clicks), h("span", { class: "muted" }, ` · ${Math.round((item.clicks / total) * 100)}%`))),
         svg("svg", { class: "hbar", viewBox: "0 0 100 6", preserveAspectRatio: "none", "aria-hidden": "true" },
           svg("rect", { class: "hbar-track", x: 0, y: 0, width: 100, height: 6, rx: 3 }),
@@ -1026,11 +1035,12 @@
       : h("p", { class: "muted small" }, "No clicks yet."), { class: "top-list" });
   }
 
+  /** The chart's top: four gridline steps of 1, 2 or 5 × 10^n, so every tick is a whole number. */
   function niceMax(value) {
-    if (value <= 4) return 4;
-    const exp = 10 ** Math.floor(Math.log10(value));
-    for (const step of [1, 2, 2.5, 5, 10]) if (step * exp >= value) return step * exp;
-    return 10 * exp;
+    const raw = Math.max(1, value / 4);
+    const exp = 10 ** Math.floor(Math.log10(raw));
+    for (const step of [1, 2, 5, 10]) if (step * exp >= raw) return step * exp * 4;
+    return 40 * exp;
   }
 
   function shortDay(date) {
@@ -1052,7 +1062,7 @@
       const value = (max / 4) * i;
       const y = top + plotH - (value / max) * plotH;
       parts.push(svg("line", { class: i === 0 ? "axis" : "grid", x1: left, x2: width - right, y1: y, y2: y }));
-      parts.push(svg("text", { class: "tick", x: left - 8, y: y + 4, "text-anchor": "end" }, Number.isInteger(value) ? String(value) : value.toFixed(1)));
+      parts.push(svg("text", { class: "tick", x: left - 8, y: y + 4, "text-anchor": "end" }, fmtNumber(value)));
     }
     days.forEach((day, i) => {
       const barH = (day.clicks / max) * plotH;
@@ -1206,7 +1216,7 @@
       h("div", { class: "alert alert-warn" }, icon("key"), h("div", null,
         h("p", null, h("strong", null, `Copy ${who} API token now.`), " kurz keeps only a hash of it, so it will not be shown again."))),
       h("div", { class: "token-row" },
-        h("input", { type: "text", class: "mono token-value", readonly: true, value: token, "aria-label": "API token", onfocus: (e) => e.target.select() }),
+        h("code", { class: "token-value", tabindex: 0, "aria-label": "API token" }, token),
         copyButton(token, "API token", true)));
   }
 
@@ -1307,7 +1317,7 @@
         try {
           const data = await api("POST", "/api/me/token", {});
           tokenSlot.replaceChildren(tokenReveal(data.api_token, "your new"));
-          tokenSlot.querySelector("input").focus();
+          tokenSlot.querySelector(".token-value").focus();
         } catch (error) { tokenSlot.replaceChildren(failure(error)); }
       });
     });
