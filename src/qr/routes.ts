@@ -1,35 +1,56 @@
-// GET /:slug/qr: the short URL as a QR code, SVG by default or PNG.
+// QR codes of short URLs, SVG by default or PNG: at /:slug/qr on the short URL's own host, and at
+// /api/links/:id/qr for the owner (same origin as the admin page, whatever the link's domain).
 import { Elysia, t } from "elysia";
-import { oneOf } from "../http/schema";
 import QRCode from "qrcode";
-import { aliasPattern } from "../links/slug";
+import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
+import { errorResponses } from "../http/envelope";
+import { oneOf } from "../http/schema";
 import { shortUrl } from "../links/present";
-import { resolveShortUrl, type ResolveDeps } from "../redirect/resolve";
+import { ownedLink, type LinkDeps } from "../links/service";
+import { aliasPattern } from "../links/slug";
 import { notFoundPage } from "../redirect/pages";
+import { resolveShortUrl, type ResolveDeps } from "../redirect/resolve";
 
-export interface QrDeps extends ResolveDeps {
+export interface QrDeps extends ResolveDeps, LinkDeps, AuthDeps {
   config: { baseUrl: string };
 }
 
+const qrQuery = t.Object({
+  format: t.Optional(oneOf(["svg", "png"], { error: "The format must be svg or png." })),
+  size: t.Optional(t.Number({ multipleOf: 1, minimum: 64, maximum: 2048, error: "The size must be a whole number of pixels from 64 to 2048." })),
+});
+
+async function qrResponse(url: string, query: typeof qrQuery.static): Promise<Response> {
+  const options = { width: query.size ?? 256, margin: 2, errorCorrectionLevel: "M" } as const;
+  const headers = { "cache-control": "private, max-age=3600", "x-content-type-options": "nosniff" };
+  if (query.format === "png") {
+    const png = await QRCode.toBuffer(url, { ...options, type: "png" });
+    return new Response(new Uint8Array(png), { headers: { ...headers, "content-type": "image/png" } });
+  }
+  const svg = await QRCode.toString(url, { ...options, type: "svg" });
+  return new Response(svg, { headers: { ...headers, "content-type": "image/svg+xml; charset=utf-8", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'" } });
+}
+
 export function qrRoutes(deps: QrDeps) {
-  return new Elysia({ name: "qr" }).get("/:slug/qr", async ({ params, query, request }) => {
-    if (!aliasPattern.test(params.slug)) return notFoundPage();
-    const { domain, link } = await resolveShortUrl(deps, request, params.slug);
-    if (!link) return notFoundPage();
-    const url = shortUrl(deps.config.baseUrl, domain?.host ?? null, params.slug);
-    const size = query.size ?? 256;
-    const headers = { "cache-control": "public, max-age=3600", "x-content-type-options": "nosniff" };
-    if (query.format === "png") {
-      const png = await QRCode.toBuffer(url, { type: "png", width: size, margin: 2, errorCorrectionLevel: "M" });
-      return new Response(new Uint8Array(png), { headers: { ...headers, "content-type": "image/png" } });
-    }
-    const svg = await QRCode.toString(url, { type: "svg", width: size, margin: 2, errorCorrectionLevel: "M" });
-    return new Response(svg, { headers: { ...headers, "content-type": "image/svg+xml; charset=utf-8", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'" } });
-  }, {
-    query: t.Object({
-      format: t.Optional(oneOf(["svg", "png"], { error: "The format must be svg or png." })),
-      size: t.Optional(t.Number({ multipleOf: 1, minimum: 64, maximum: 2048, error: "The size must be a whole number of pixels from 64 to 2048." })),
-    }),
-    detail: { tags: ["Links"], summary: "QR code of a short link", description: "`/{slug}/qr` answers SVG; `?format=png&size=512` a PNG of that width." },
-  });
+  return new Elysia({ name: "qr" })
+    .get("/:slug/qr", async ({ params, query, request }) => {
+      if (!aliasPattern.test(params.slug)) return notFoundPage();
+      const { domain, link } = await resolveShortUrl(deps, request, params.slug);
+      if (!link) return notFoundPage();
+      return qrResponse(shortUrl(deps.config.baseUrl, domain?.host ?? null, params.slug), query);
+    }, {
+      query: qrQuery,
+      detail: { tags: ["Links"], summary: "QR code of a short link", description: "`/{slug}/qr` on the short URL's host answers SVG; `?format=png&size=512` a PNG of that width." },
+    })
+    .use(new Elysia({ prefix: "/api/links" })
+      .use(apiAuth(deps))
+      .get("/:id/qr", async ({ params, query, user }) => {
+        const record = await ownedLink(deps, user, params.id);
+        return qrResponse(shortUrl(deps.config.baseUrl, record.domainHost, record.link.slug), query);
+      }, {
+        params: t.Object({ id: t.Number({ multipleOf: 1, minimum: 1, error: "The id must be a positive integer." }) }),
+        query: qrQuery,
+        response: { ...errorResponses },
+        detail: { tags: ["Links"], summary: "QR code of one of your links", description: "The same image as `/{slug}/qr`, for any of your links whatever its domain.", security: securityDocs },
+      }));
 }

@@ -45,3 +45,21 @@ describe("QR codes", () => {
     expect(await (await k.handle("/qr-decode/qr")).text()).toBe(expected);
   });
 });
+
+describe("QR codes through the API", () => {
+  test("/api/links/:id/qr answers the owner's link on any domain; others get 404", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const other = await k.user();
+    const d = await k.deps.domains.insert({ userId: u.id, host: "go.example.com", createdAt: new Date() });
+    const { body } = await k.create(u.token, { long_url: "https://e.example", alias: "qr-api", domain_id: d.id });
+    const r = await k.handle(`/api/links/${body.link.id}/qr`, { headers: { authorization: `Bearer ${u.token}` } });
+    expect(r.status).toBe(200);
+    const QRCode = (await import("qrcode")).default;
+    expect(await r.text()).toBe(await QRCode.toString("https://go.example.com/qr-api", { type: "svg", width: 256, margin: 2, errorCorrectionLevel: "M" }));
+    const png = await k.handle(`/api/links/${body.link.id}/qr?format=png`, { headers: { authorization: `Bearer ${u.token}` } });
+    expect(png.headers.get("content-type")).toBe("image/png");
+    expect((await k.handle(`/api/links/${body.link.id}/qr`, { headers: { authorization: `Bearer ${other.token}` } })).status).toBe(404);
+    expect((await k.handle(`/api/links/${body.link.id}/qr`)).status).toBe(401);
+  });
+});

@@ -889,8 +889,8 @@
 
   function linkDetail(link) {
     const slug = slugOf(link);
-    // The QR of a default-domain link is served here (img-src 'self'); a custom domain's lives on its own host.
-    const qrBase = link.domain_id ? `${link.short_url}/qr` : `/${encodeURIComponent(slug)}/qr`;
+    // Served on this origin for every link (img-src 'self'), whatever the link's domain.
+    const qrBase = `/api/links/${link.id}/qr`;
     const toggleBtn = button(link.disabled ? "Enable" : "Disable", { variant: "secondary", "data-action": "toggle" }, link.disabled ? "play" : "pause");
     const deleteBtn = button("Delete", { variant: "danger-ghost", "data-action": "delete" }, "trash");
     toggleBtn.addEventListener("click", () => busy(toggleBtn, async () => {
@@ -931,9 +931,7 @@
     const statsBox = h("div", { class: "stats" });
     const side = h("div", { class: "side" },
       card("QR code", h("div", { class: "qr" },
-        link.domain_id
-          ? h("div", { class: "qr-frame qr-remote" }, icon("qr"), h("p", { class: "muted small" }, `Served by ${hostOf(link.short_url)}, so it is not previewed here.`))
-          : h("div", { class: "qr-frame" }, h("img", { src: qrBase, alt: `QR code for ${shortDisplay(link.short_url)}`, width: 180, height: 180, class: "qr-img" })),
+        h("div", { class: "qr-frame" }, h("img", { src: qrBase, alt: `QR code for ${shortDisplay(link.short_url)}`, width: 180, height: 180, class: "qr-img" })),
         h("div", { class: "qr-actions" },
           h("a", { href: qrBase, download: `${slug}-qr.svg`, class: "btn btn-secondary", "data-qr": "svg" }, icon("download"), h("span", null, "SVG")),
           h("a", { href: `${qrBase}?format=png&size=512`, download: `${slug}-qr.png`, class: "btn btn-secondary", "data-qr": "png" }, icon("download"), h("span", null, "PNG 512 px"))))),
