@@ -81,7 +81,8 @@ async function serve(config: Config): Promise<void> {
   }
   const derivedBaseUrl = config.baseUrl === `http://localhost:${config.port}`;
   // reusePort off: a second kurz on the same port must fail, not silently share the traffic.
-  const app = createApp(deps).listen({ port: config.port, hostname: config.host, reusePort: false, maxRequestBodySize: 16 * 1024 * 1024 });
+  // development off: Bun's development error page would show clients source paths and lines.
+  const app = createApp(deps).listen({ port: config.port, hostname: config.host, reusePort: false, development: false, maxRequestBodySize: 16 * 1024 * 1024 });
   const server = app.server!;
   // With --port 0 the port is known only now; short URLs must name the real one.
   if (derivedBaseUrl) config.baseUrl = `http://localhost:${server.port}`;

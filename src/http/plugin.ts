@@ -64,7 +64,10 @@ async function readApiBody(request: Request): Promise<Record<string, unknown>> {
   if (text.trim() === "") return {};
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // Escaped lone surrogates ("\ud800") cannot be stored as they are: SQLite would write U+FFFD.
+    // Keys named like Object.prototype members are dropped at every depth: TypeBox keeps them as if they
+    // were declared fields, and Elysia cannot print a value whose toString is not a function.
+    value = JSON.parse(text, (key, v) => (key !== "" && key in Object.prototype ? undefined : typeof v === "string" ? v.toWellFormed() : v));
   } catch {
     throw new ApiError(400, { body: ["The request body is not valid JSON."] });
   }
@@ -82,14 +85,44 @@ interface ValueErrorLike {
 
 /** Elysia's validation errors in the seed's shape: `/rules/0/key` becomes `rules.0.key`. */
 export function validationMessages(errors: ValueErrorLike[]): Messages {
-  const messages: Messages = {};
+  // A Map: a field may be called "constructor" or "__proto__".
+  const messages = new Map<string, string[]>();
   for (const e of errors) {
     const field = e.path.replace(/^\//, "").replaceAll("/", ".") || "body";
     const text = typeof e.schema?.error === "string" ? e.schema.error : `${e.message}.`;
-    const list = (messages[field] ??= []);
+    const list = messages.get(field) ?? [];
+    messages.set(field, list);
     if (!list.includes(text)) list.push(text);
   }
-  return messages;
+  if (messages.size === 0) messages.set("body", ["The request is not valid."]);
+  return Object.fromEntries(messages);
+}
+
+/** Elysia's list of validation errors; reading it can itself throw (it prints the value it found). */
+function validationErrors(error: unknown): ValueErrorLike[] {
+  try {
+    return (error as { all?: ValueErrorLike[] }).all ?? [];
+  } catch {
+    try {
+      const v = error as { validator: { Errors(value: unknown): Iterable<ValueErrorLike> }; value: unknown };
+      const all: ValueErrorLike[] = [];
+      for (const e of v.validator.Errors(v.value)) if (all.push(e) >= 64) break;
+      return all;
+    } catch {
+      return [];
+    }
+  }
+}
+
+/** Drops top-level keys named like Object.prototype members (see parseApiBody) from bodies and queries. */
+function dropInheritedNames(value: unknown): void {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return;
+  for (const key of Object.keys(value)) if (key in Object.prototype) delete (value as Record<string, unknown>)[key];
+}
+
+/** The JSON 404 of the API, for routes such as /:slug that would otherwise catch /api. */
+export function apiNotFound(): Response {
+  return json(404, errorBody({ route: ["There is no such endpoint."] }));
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -110,10 +143,10 @@ function renderError(code: string | number, thrown: unknown, request: Request, l
     return json(error.status, errorBody(error.messages), error.headers);
   }
   if (code === "VALIDATION") {
-    return json(422, errorBody(validationMessages((error as { all?: ValueErrorLike[] }).all ?? [])));
+    return json(422, errorBody(validationMessages(validationErrors(error))));
   }
   if (code === "PARSE") return json(400, errorBody({ body: ["The request body could not be read."] }));
-  if (code === "NOT_FOUND") return api ? json(404, errorBody({ route: ["There is no such endpoint."] })) : notFoundPage();
+  if (code === "NOT_FOUND") return api ? apiNotFound() : notFoundPage();
   log("unexpected error", error);
   return api ? json(500, errorBody({ server: ["Something went wrong on our side."] })) : new Response("Internal Server Error", { status: 500 });
 }
@@ -127,6 +160,10 @@ export function httpBasics(log: (message: string, error: unknown) => void, acces
   return new Elysia({ name: "http-basics" })
     .onParse({ as: "global" }, async ({ request }) => {
       if (isApi(request) && request.method !== "GET" && request.method !== "HEAD") return parseApiBody(request);
+    })
+    .onTransform({ as: "global" }, ({ body, query }) => {
+      dropInheritedNames(body);
+      dropInheritedNames(query);
     })
     .onRequest(({ request }) => {
       if (accessLog) started.set(request, performance.now());

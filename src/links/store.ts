@@ -84,7 +84,11 @@ export function createLinkStore(db: Db) {
     const found = db.select({ id: tags.id, name: tags.name }).from(tags)
       .where(and(eq(tags.userId, userId), inArray(tags.name, names))).all();
     const byName = new Map(found.map((t) => [t.name, t.id]));
-    return names.map((n) => byName.get(n)!);
+    return names.map((n) => {
+      const id = byName.get(n);
+      if (id === undefined) throw new Error(`tag "${n}" was not stored as given`);
+      return id;
+    });
   }
 
   function insertOne(draft: LinkDraft, index: number, makeHash: () => string): LinkRow {

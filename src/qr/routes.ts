@@ -4,6 +4,7 @@ import { Elysia, t } from "elysia";
 import QRCode from "qrcode";
 import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import { errorResponses } from "../http/envelope";
+import { apiNotFound } from "../http/plugin";
 import { oneOf } from "../http/schema";
 import { shortUrl } from "../links/present";
 import { ownedLink, type LinkDeps } from "../links/service";
@@ -34,6 +35,7 @@ async function qrResponse(url: string, query: typeof qrQuery.static): Promise<Re
 export function qrRoutes(deps: QrDeps) {
   return new Elysia({ name: "qr" })
     .get("/:slug/qr", async ({ params, query, request }) => {
+      if (params.slug === "api") return apiNotFound();
       if (!aliasPattern.test(params.slug)) return notFoundPage();
       const { domain, link } = await resolveShortUrl(deps, request, params.slug);
       if (!link) return notFoundPage();

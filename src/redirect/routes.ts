@@ -5,6 +5,7 @@ import type { RateLimiter } from "../http/rate-limit";
 import { aliasPattern } from "../links/slug";
 import type { RedirectLink } from "../links/store";
 import { withVisitorQuery } from "../links/url";
+import { apiNotFound } from "../http/plugin";
 import { resolveShortUrl, type ResolveDeps } from "./resolve";
 import { expiredPage, notFoundPage, passwordPage, tooManyRequestsPage } from "./pages";
 import { pixelPage } from "./pages/pixels";
@@ -56,6 +57,7 @@ function redirectTo(location: string, headers: Record<string, string> = {}): Res
 export function redirectRoutes(deps: RedirectDeps) {
   /** The link behind the visit, or the response that replaces it (404, 410, a domain's not-found URL). */
   async function find(visit: VisitContext): Promise<RedirectLink | Response> {
+    if (visit.slug === "api") return apiNotFound(); // /api and /api/ are the API's, not a short link's
     if (!aliasPattern.test(visit.slug)) return notFoundPage();
     const { domain, link } = await resolveShortUrl(deps, visit.request, visit.slug);
     if (!link || link.disabled) return domain?.notFoundUrl ? redirectTo(domain.notFoundUrl) : notFoundPage();
