@@ -1,14 +1,17 @@
-// Records clicks without slowing redirects: visits are buffered in memory, parsed (agent, country,
-// referrer) and written in batched transactions off the request path; flush() on shutdown loses none.
-import { agentOf, referrerHost, type Geo } from "../redirect/visitor";
+// Records clicks without slowing redirects: a redirect only pushes what it saw onto a buffer; every
+// second (or every 1,000 visits) the buffer is parsed (agent, country, referrer host), identical clicks
+// of the same second are merged into one row with a count, and the rows are written in one transaction.
+// flush() on shutdown loses none.
+import { agentOf, pickClientIp, referrerHost, type Geo } from "../redirect/visitor";
 import type { ClickStore, NewClick } from "./store";
 
-/** What a redirect hands over; the raw IP lives only until the batch is written and is never stored. */
+/** What a redirect hands over, unparsed; the raw IP lives only until the batch is written and is never stored. */
 export interface Visit {
   linkId: number;
-  at: Date;
+  at: number; // ms since the epoch
   userAgent: string | null;
-  ip: string | null;
+  socketIp: string | null;
+  forwardedIp: string | null; // from a trusted proxy's header, when there is one
   country: string | null; // from a trusted CDN header, when there is one
   referrer: string | null;
 }
@@ -35,26 +38,33 @@ export function createClickRecorder(deps: {
   let writing: Promise<number> = Promise.resolve(0);
   let scheduled = false;
 
-  const toClick = (v: Visit): NewClick => {
-    const agent = agentOf(v.userAgent);
-    return {
-      linkId: v.linkId,
-      createdAt: v.at,
-      country: v.country ?? deps.geo.country(v.ip),
-      device: agent.device,
-      browser: agent.browser,
-      os: agent.os,
-      referrer: referrerHost(v.referrer),
-      bot: agent.bot,
-    };
-  };
+  /** The batch as rows: identical clicks in the same second become one row with a count. */
+  function rows(batch: Visit[]): NewClick[] {
+    const merged = new Map<string, NewClick>();
+    for (const v of batch) {
+      const agent = agentOf(v.userAgent);
+      const second = Math.floor(v.at / 1000);
+      const country = v.country ?? deps.geo.country(pickClientIp(v.forwardedIp, v.socketIp));
+      const referrer = referrerHost(v.referrer);
+      const key = `${v.linkId}|${second}|${country}|${agent.device}|${agent.browser}|${agent.os}|${referrer}|${agent.bot}`;
+      const row = merged.get(key);
+      if (row) row.count! += 1;
+      else {
+        merged.set(key, {
+          linkId: v.linkId, createdAt: new Date(second * 1000), country, device: agent.device,
+          browser: agent.browser, os: agent.os, referrer, bot: agent.bot, count: 1,
+        });
+      }
+    }
+    return [...merged.values()];
+  }
 
   async function writeBuffered(): Promise<number> {
     let written = 0;
     while (buffer.length) {
       const batch = buffer.splice(0, batchSize);
       try {
-        await deps.store.insertMany(batch.map(toClick));
+        await deps.store.insertMany(rows(batch));
         written += batch.length;
       } catch (error) {
         // Keep the clicks for the next attempt (a busy or briefly unavailable database), within bounds.

@@ -2,9 +2,11 @@
 import journal from "../../drizzle/meta/_journal.json";
 import m0 from "../../drizzle/0000_init.sql" with { type: "text" };
 import m1 from "../../drizzle/0001_sessions.sql" with { type: "text" };
+import m2 from "../../drizzle/0002_click_count.sql" with { type: "text" };
 
 export const migrationJournal = journal;
 export const migrationFiles: Record<string, string> = {
   "0000_init": m0,
   "0001_sessions": m1,
+  "0002_click_count": m2,
 };

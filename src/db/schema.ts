@@ -102,6 +102,8 @@ export const clicks = sqliteTable("clicks", {
   os: text("os"),
   referrer: text("referrer"),
   bot: integer("bot", { mode: "boolean" }).notNull().default(false),
+  // Identical clicks in the same second share one row (the time is kept to the second anyway).
+  count: integer("count").notNull().default(1),
 }, (t) => [index("clicks_link_time_idx").on(t.linkId, t.createdAt)]);
 
 // Install-wide values that every node must share (e.g. the key that signs password cookies).

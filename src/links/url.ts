@@ -19,8 +19,9 @@ export function checkDestination(input: string): string | null {
   return value;
 }
 
-/** The destination with the visitor's query string appended (`search` without its `?`). */
+/** The destination (an href as URL serialises it) with the visitor's query string appended (`search` without its `?`). */
 export function withVisitorQuery(destination: string, search: string): string {
+  if (!search) return destination;
   const url = new URL(destination);
   if (search) url.search = url.search.length > 1 ? `${url.search.slice(1)}&${search}` : search;
   return url.href;

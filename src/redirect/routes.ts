@@ -11,7 +11,7 @@ import { expiredPage, notFoundPage, passwordPage, tooManyRequestsPage } from "./
 import { pixelPage } from "./pages/pixels";
 import { pickDestination, type Visitor } from "./rules";
 import type { Unlocks } from "./unlock";
-import { agentOf, cdnCountry, clientIp, visitorCountry, type Geo } from "./visitor";
+import { agentOf, cdnCountry, clientIp, forwardedIp, visitorCountry, type Geo } from "./visitor";
 
 export interface RedirectDeps extends ResolveDeps {
   geo: Geo;
@@ -68,14 +68,18 @@ export function redirectRoutes(deps: RedirectDeps) {
   function sendOn(link: RedirectLink, visit: VisitContext, headers: Record<string, string> = {}): Response {
     const destination = withVisitorQuery(pickDestination(link.longUrl, link.rules, visit), visit.search);
     const userAgent = visit.request.headers.get("user-agent");
-    if (visit.counts) deps.clicks.record({
-      linkId: link.id,
-      at: deps.now(),
-      userAgent,
-      ip: clientIp(visit.source),
-      country: deps.config.trustProxy ? cdnCountry(visit.request.headers) : null,
-      referrer: visit.request.headers.get("referer"),
-    });
+    if (visit.counts) {
+      const trusted = deps.config.trustProxy;
+      deps.clicks.record({
+        linkId: link.id,
+        at: deps.now().getTime(),
+        userAgent,
+        socketIp: visit.source.socketIp,
+        forwardedIp: trusted ? forwardedIp(visit.request.headers) : null,
+        country: trusted ? cdnCountry(visit.request.headers) : null,
+        referrer: visit.request.headers.get("referer"),
+      });
+    }
     // Crawlers and preview bots get a plain redirect, so previews show the destination.
     if (!link.pixels.length || agentOf(userAgent).bot) return redirectTo(destination, headers);
     const page = pixelPage(destination, link.pixels);

@@ -44,13 +44,18 @@ export interface VisitorSource {
   trustProxy: boolean;
 }
 
+/** The client address a trusted proxy reports (raw, unchecked), or null. */
+export function forwardedIp(headers: Headers): string | null {
+  return headers.get("cf-connecting-ip") ?? headers.get("x-forwarded-for")?.split(",")[0] ?? null;
+}
+
+/** The forwarded address when it is one, else the socket's; canonical, or null. */
+export function pickClientIp(forwarded: string | null, socketIp: string | null): string | null {
+  return normalizeIp(forwarded) ?? normalizeIp(socketIp);
+}
+
 export function clientIp({ headers, socketIp, trustProxy }: VisitorSource): string | null {
-  if (trustProxy) {
-    const forwarded = headers.get("cf-connecting-ip") ?? headers.get("x-forwarded-for")?.split(",")[0] ?? null;
-    const ip = normalizeIp(forwarded);
-    if (ip) return ip;
-  }
-  return normalizeIp(socketIp);
+  return pickClientIp(trustProxy ? forwardedIp(headers) : null, socketIp);
 }
 
 /** The country a trusted CDN put in a header (XX = unknown and T1 = Tor name none). */

@@ -1,10 +1,15 @@
 import { describe, expect, test } from "bun:test";
+import type { Visit } from "../../src/clicks/recorder";
 import { clicks } from "../../src/db/schema";
 import { testApp, type TestApp } from "../support/app";
 
 const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
 const CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
 const BOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+
+const visit = (linkId: number, at: number, more: Partial<Visit> = {}): Visit => ({
+  linkId, at, userAgent: CHROME, socketIp: null, forwardedIp: null, country: null, referrer: null, ...more,
+});
 
 async function linkWithVisits(k: TestApp, visits: Record<string, string>[]) {
   const u = await k.user();
@@ -67,9 +72,10 @@ describe("click recording", () => {
   test("a full batch is written without waiting for the timer", async () => {
     const k = testApp();
     const { link } = await linkWithVisits(k, []);
-    for (let i = 0; i < 1000; i++) k.deps.clicks.record({ linkId: link.id, at: new Date(), userAgent: CHROME, ip: null, country: null, referrer: null });
+    for (let i = 0; i < 1000; i++) k.deps.clicks.record(visit(link.id, Date.now()));
     await new Promise((r) => setTimeout(r, 50));
-    expect(k.db.select().from(clicks).all()).toHaveLength(1000);
+    expect(k.deps.clicks.pending()).toBe(0);
+    expect(k.db.select().from(clicks).all().reduce((n, c) => n + c.count, 0)).toBe(1000);
   });
 
   test("clicks of a deleted link's id are not lost silently: a failing write keeps them for the next flush", async () => {
@@ -81,6 +87,23 @@ describe("click recording", () => {
     k.db.$client.exec("drop trigger no_clicks");
     expect(await k.deps.clicks.flush()).toBe(1);
     expect(k.db.select().from(clicks).get()?.linkId).toBe(link.id);
+  });
+});
+
+describe("merged rows", () => {
+  test("identical clicks in the same second share one row with a count; different ones do not", async () => {
+    const k = testApp();
+    const { link } = await linkWithVisits(k, []);
+    const second = Date.parse("2026-05-01T10:00:00Z");
+    for (let i = 0; i < 5; i++) k.deps.clicks.record(visit(link.id, second + i * 100));
+    k.deps.clicks.record(visit(link.id, second + 1000));
+    k.deps.clicks.record(visit(link.id, second + 200, { userAgent: IPHONE }));
+    k.deps.clicks.record(visit(link.id, second + 300, { socketIp: "::ffff:133.242.0.1" }));
+    await k.deps.clicks.flush();
+    const rows = k.db.select().from(clicks).all();
+    expect(rows.map((r) => r.count).sort()).toEqual([1, 1, 1, 5]);
+    expect(rows.find((r) => r.count === 5)).toMatchObject({ device: "desktop", browser: "Chrome", country: null });
+    expect(rows.find((r) => r.country === "jp")?.count).toBe(1);
   });
 });
 
@@ -112,7 +135,7 @@ describe("GET /api/links/:id/stats", () => {
   test("from and to limit the range and every day of it is listed", async () => {
     const k = testApp();
     const { u, link } = await linkWithVisits(k, []);
-    const at = (iso: string) => ({ linkId: link.id, at: new Date(iso), userAgent: CHROME, ip: null, country: null, referrer: null });
+    const at = (iso: string) => visit(link.id, Date.parse(iso));
     k.deps.clicks.record(at("2026-03-01T10:00:00Z"));
     k.deps.clicks.record(at("2026-03-03T23:59:59Z"));
     k.deps.clicks.record(at("2026-03-04T00:00:00Z"));
