@@ -1,5 +1,5 @@
 // Records clicks without slowing redirects: a redirect only pushes what it saw onto a buffer; every
-// second (or every 1,000 visits) the buffer is parsed (agent, country, referrer host), identical clicks
+// second (or every 250 visits) the buffer is parsed (agent, country, referrer host), identical clicks
 // of the same second are merged into one row with a count, and the rows are written in one transaction.
 // flush() on shutdown loses none.
 import { agentOf, pickClientIp, referrerHost, type Geo } from "../redirect/visitor";
@@ -32,7 +32,8 @@ export function createClickRecorder(deps: {
   intervalMs?: number;
   maxBuffered?: number;
 }): ClickRecorder {
-  const batchSize = deps.batchSize ?? 1000;
+  // Small batches keep each write (it blocks the event loop) to a few milliseconds.
+  const batchSize = deps.batchSize ?? 250;
   const maxBuffered = deps.maxBuffered ?? 200_000;
   let buffer: Visit[] = [];
   let writing: Promise<number> = Promise.resolve(0);

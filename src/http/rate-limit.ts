@@ -10,12 +10,14 @@ export interface RateLimiter {
 }
 
 export function createRateLimiter(options: { limit: number; windowMs: number; maxKeys?: number }): RateLimiter {
-  const windows = new LRUCache<string, { count: number; resetAt: number }>({ max: options.maxKeys ?? 50_000 });
+  // lru-cache allocates its arrays up front: made on first use, so idle limiters cost no start-up time.
+  let made: LRUCache<string, { count: number; resetAt: number }> | undefined;
+  const windows = () => (made ??= new LRUCache({ max: options.maxKeys ?? 20_000 }));
   const current = (key: string, now: number) => {
-    let w = windows.get(key);
+    let w = windows().get(key);
     if (!w || w.resetAt <= now) {
       w = { count: 0, resetAt: now + options.windowMs };
-      windows.set(key, w);
+      windows().set(key, w);
     }
     return w;
   };
@@ -27,12 +29,12 @@ export function createRateLimiter(options: { limit: number; windowMs: number; ma
       return { allowed: w.count <= options.limit, retryAfterSeconds: seconds(w, now), remaining: Math.max(0, options.limit - w.count) };
     },
     blocked(key, now = Date.now()) {
-      const w = windows.get(key);
+      const w = windows().get(key);
       if (!w || w.resetAt <= now) return { blocked: false, retryAfterSeconds: 0 };
       return { blocked: w.count >= options.limit, retryAfterSeconds: seconds(w, now) };
     },
     reset(key) {
-      windows.delete(key);
+      windows().delete(key);
     },
   };
 }
