@@ -9,7 +9,7 @@ import type { Db } from "./db/open";
 import { docs } from "./docs/plugin";
 import { domainRoutes } from "./domains/routes";
 import { createDomainStore, type DomainStore } from "./domains/store";
-import { httpBasics } from "./http/plugin";
+import { apiHooks, httpBasics } from "./http/plugin";
 import { createRateLimiter, type RateLimiter } from "./http/rate-limit";
 import { linkRoutes } from "./links/routes";
 import { hashGenerator, isReservedSlug } from "./links/slug";
@@ -97,7 +97,7 @@ export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> =
 export function createApp(deps: AppDeps) {
   // "typebox" normalization strips unknown fields without coercing a string or an object into an array.
   return new Elysia({ normalize: "typebox" })
-    .use(httpBasics(deps.log, deps.accessLog))
+    .use(httpBasics(deps.log))
     .get("/healthz", ({ set }) => {
       try {
         deps.db.$client.query("select 1").get();
@@ -111,13 +111,15 @@ export function createApp(deps: AppDeps) {
       detail: { tags: ["System"], summary: "Health check", description: "Answers ok when the database answers." },
     })
     .use(docs(version))
-    .use(linkRoutes(deps))
-    .use(statsRoutes(deps))
-    .use(domainRoutes(deps))
-    .use(pixelRoutes(deps))
-    .use(userRoutes(deps))
-    .use(adminRoutes(deps))
-    .use(qrRoutes(deps))
+    .use(new Elysia({ name: "api" })
+      .use(apiHooks(deps.accessLog))
+      .use(linkRoutes(deps))
+      .use(statsRoutes(deps))
+      .use(domainRoutes(deps))
+      .use(pixelRoutes(deps))
+      .use(userRoutes(deps))
+      .use(adminRoutes(deps))
+      .use(qrRoutes(deps)))
     .use(redirectRoutes(deps));
 }
 

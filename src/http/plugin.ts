@@ -154,30 +154,37 @@ function renderError(code: string | number, thrown: unknown, request: Request, l
 /** The part of a path an access log may show: no query string (it can hold api_token). */
 const loggedPath = (path: string) => (path.length > 200 ? `${path.slice(0, 200)}…` : path);
 
-export function httpBasics(log: (message: string, error: unknown) => void, accessLog: ((line: string) => void) | null) {
-  const started = new WeakMap<Request, number>();
-  const statuses = new WeakMap<Request, number>();
+/** What every route needs: the JSON body reader and one renderer for every error. */
+export function httpBasics(log: (message: string, error: unknown) => void) {
   return new Elysia({ name: "http-basics" })
     .onParse({ as: "global" }, async ({ request }) => {
       if (isApi(request) && request.method !== "GET" && request.method !== "HEAD") return parseApiBody(request);
     })
-    .onTransform({ as: "global" }, ({ body, query }) => {
+    .onError({ as: "global" }, ({ code, error, request, set }) => {
+      const response = renderError(code, error, request, log);
+      // For the access log (set is what onAfterResponse sees of this request).
+      set.status = response.status;
+      return response;
+    });
+}
+
+/**
+ * Hooks of the API and admin routes only: the redirect path runs none of them (each hook costs every request).
+ * `as: "scoped"`: they apply to the instance that uses this plugin, not to the whole app.
+ */
+export function apiHooks(accessLog: ((line: string) => void) | null) {
+  const started = new WeakMap<Request, number>();
+  return new Elysia({ name: "api-hooks" })
+    .onTransform({ as: "scoped" }, ({ body, query, request }) => {
+      if (accessLog) started.set(request, performance.now());
       dropInheritedNames(body);
       dropInheritedNames(query);
     })
-    .onRequest(({ request }) => {
-      if (accessLog) started.set(request, performance.now());
-    })
-    .onError({ as: "global" }, ({ code, error, request }) => {
-      const response = renderError(code, error, request, log);
-      statuses.set(request, response.status);
-      return response;
-    })
     // One JSON line per API and admin request. Redirects are left out: each one is a row in the clicks table.
-    .onAfterResponse({ as: "global" }, ({ request, path, set, responseValue }) => {
-      const start = started.get(request);
-      if (!accessLog || start === undefined || !(path.startsWith("/api/") || path.startsWith("/admin"))) return;
-      const status = statuses.get(request) ?? (responseValue instanceof Response ? responseValue.status : Number(set.status) || 200);
+    .onAfterResponse({ as: "scoped" }, ({ request, path, set, responseValue }) => {
+      if (!accessLog) return;
+      const start = started.get(request) ?? performance.now();
+      const status = responseValue instanceof Response ? responseValue.status : Number(set.status) || 200;
       accessLog(JSON.stringify({
         time: new Date().toISOString(), method: request.method, path: loggedPath(path), status, ms: Math.round((performance.now() - start) * 10) / 10,
       }));
