@@ -2,6 +2,7 @@
 import { Elysia, t } from "elysia";
 import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import { errorResponses } from "../http/envelope";
+import { idParams } from "../http/schema";
 import { linkStats, type StatsDeps } from "./stats";
 
 const counted = t.Array(t.Object({ key: t.String(), clicks: t.Number() }), { description: "Biggest first; human clicks only" });
@@ -24,7 +25,7 @@ export function statsRoutes(deps: StatsDeps & AuthDeps) {
       status: "success" as const,
       stats: await linkStats(deps, user, params.id, query),
     }), {
-      params: t.Object({ id: t.Number({ multipleOf: 1, minimum: 1, error: "The id must be a positive integer." }) }),
+      params: idParams,
       query: t.Object({
         from: t.Optional(t.String({ maxLength: 40, description: "First day, `YYYY-MM-DD` (UTC); default: the link's creation day", examples: ["2026-11-01"] })),
         to: t.Optional(t.String({ maxLength: 40, description: "Last day included, `YYYY-MM-DD` (UTC); default: today", examples: ["2026-11-30"] })),

@@ -2,6 +2,7 @@
 import { parseDate } from "../http/dates";
 import { ApiError, Problems } from "../http/errors";
 import type { LinkStore } from "../links/store";
+import { isAdmin } from "../users/service";
 import type { UserRow } from "../users/store";
 import type { ClickStore } from "./store";
 
@@ -23,7 +24,7 @@ const dayOf = (d: Date) => new Date(Math.floor(d.getTime() / DAY) * DAY);
 
 export async function linkStats(deps: StatsDeps, user: UserRow, linkId: number, query: { from?: string; to?: string }) {
   const link = await deps.links.byId(linkId);
-  if (!link || (link.userId !== user.id && user.role !== "admin")) throw new ApiError(404, { id: ["No such link."] });
+  if (!link || (link.userId !== user.id && !isAdmin(user))) throw new ApiError(404, { id: ["No such link."] });
 
   const problems = new Problems();
   const from = query.from ? parseDay(query.from) : dayOf(link.createdAt);

@@ -3,6 +3,7 @@ import { Elysia, t } from "elysia";
 import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import { formatDate } from "../http/dates";
 import { errorResponses } from "../http/envelope";
+import { idParams } from "../http/schema";
 import { addDomain, listDomains, removeDomain, type DomainDeps } from "./service";
 import type { DomainRow } from "./store";
 
@@ -18,7 +19,6 @@ export const presentDomain = (d: DomainRow) => ({
 });
 
 const detail = (summary: string, description?: string) => ({ tags: ["Domains"], summary, description, security: securityDocs });
-const idParam = t.Object({ id: t.Number({ multipleOf: 1, minimum: 1, error: "The id must be a positive integer." }) });
 
 export function domainRoutes(deps: DomainDeps & AuthDeps) {
   return new Elysia({ prefix: "/api/domains" })
@@ -40,7 +40,7 @@ export function domainRoutes(deps: DomainDeps & AuthDeps) {
       await removeDomain(deps, user, params.id);
       return { status: "success" as const };
     }, {
-      params: idParam,
+      params: idParams,
       response: { 200: t.Object({ status: t.Literal("success") }), ...errorResponses },
       detail: detail("Delete a custom domain", "Refused with 409 while links still use it."),
     });

@@ -2,6 +2,7 @@
 import { ApiError, Problems } from "../http/errors";
 import { checkDestination } from "../links/url";
 import type { RedirectCache } from "../redirect/cache";
+import { isAdmin } from "../users/service";
 import type { UserRow } from "../users/store";
 import type { DomainRow, DomainStore } from "./store";
 
@@ -28,8 +29,6 @@ export function normalizeHost(input: string): string | null {
   if (labels.length < 2 || !labels.every((l) => label.test(l)) || /^\d+$/.test(labels.at(-1)!)) return null;
   return host;
 }
-
-const isAdmin = (user: UserRow) => user.role === "admin";
 
 export async function addDomain(deps: DomainDeps, user: UserRow, input: { host: string; not_found_url?: string | null }): Promise<DomainRow> {
   const problems = new Problems();

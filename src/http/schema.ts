@@ -8,3 +8,6 @@ import { t, type TSchema } from "elysia";
 export function oneOf<const T extends readonly string[]>(values: T, options: { error?: string; description?: string } = {}) {
   return t.Union(values.map((v) => t.Literal(v)), options) as TSchema as TSchema & { static: T[number] };
 }
+
+/** `/:id` of any resource: a positive whole number. */
+export const idParams = t.Object({ id: t.Number({ multipleOf: 1, minimum: 1, error: "The id must be a positive integer." }) });

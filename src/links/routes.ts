@@ -3,6 +3,7 @@ import { Elysia, t } from "elysia";
 import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import type { ClickStore } from "../clicks/store";
 import { errorResponses } from "../http/envelope";
+import { idParams } from "../http/schema";
 import { createLinkBody, linkJson, patchLinkBody } from "./model";
 import { presentLink } from "./present";
 import { createLinks, deleteLink, listLinks, ownedLink, updateLink, type LinkDeps } from "./service";
@@ -29,7 +30,6 @@ export interface LinkRouteDeps extends LinkDeps, AuthDeps {
   config: { baseUrl: string };
 }
 
-const idParams = t.Object({ id: t.Number({ multipleOf: 1, minimum: 1, error: "The id must be a positive integer." }) });
 const detail = (summary: string, description?: string) => ({ tags: ["Links"], summary, description, security: securityDocs });
 const oneLink = t.Object({ status: t.Literal("success"), link: linkJson });
 

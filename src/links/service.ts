@@ -5,6 +5,7 @@ import { ApiError, Problems } from "../http/errors";
 import type { DomainStore } from "../domains/store";
 import type { PixelStore } from "../pixels/store";
 import type { RedirectCache } from "../redirect/cache";
+import { isAdmin } from "../users/service";
 import type { UserRow } from "../users/store";
 import { DEVICES, type CreateLinkBody, type RuleInput } from "./model";
 import { aliasPattern, isReservedSlug } from "./slug";
@@ -24,7 +25,6 @@ export interface LinkDeps {
 
 const countries = new Set(iso31661.map((c) => c.alpha2.toLowerCase()));
 const devices = new Set<string>(DEVICES);
-const isAdmin = (user: UserRow) => user.role === "admin";
 
 // Link passwords guard one redirect, not an account: OWASP's argon2id minimum keeps a check ~30 ms.
 const linkPasswordHash = { algorithm: "argon2id", memoryCost: 19456, timeCost: 2 } as const;

@@ -3,6 +3,7 @@ import { Elysia, t } from "elysia";
 import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import { formatDate } from "../http/dates";
 import { errorResponses } from "../http/envelope";
+import { idParams } from "../http/schema";
 import { addPixel, listPixels, removePixel, type PixelDeps } from "./service";
 import type { PixelRow } from "./store";
 import { PIXEL_TYPES } from "./vendors";
@@ -42,7 +43,7 @@ export function pixelRoutes(deps: PixelDeps & AuthDeps) {
       await removePixel(deps, user, params.id);
       return { status: "success" as const };
     }, {
-      params: t.Object({ id: t.Number({ multipleOf: 1, minimum: 1, error: "The id must be a positive integer." }) }),
+      params: idParams,
       response: { 200: t.Object({ status: t.Literal("success") }), ...errorResponses },
       detail: detail("Delete a pixel", "Links that used it stop firing it."),
     });

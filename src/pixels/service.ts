@@ -1,5 +1,6 @@
 // Retargeting pixels: a vendor and the id the vendor gave the user, checked against the vendor's format.
 import { ApiError, Problems } from "../http/errors";
+import { isAdmin } from "../users/service";
 import type { UserRow } from "../users/store";
 import type { PixelRow, PixelStore } from "./store";
 import { isPixelType, normalizePixelId, PIXEL_TYPES, pixelIdFormat } from "./vendors";
@@ -10,8 +11,6 @@ export interface PixelDeps {
   /** Links that fire a pixel are cached by the redirect path: forget them all when one goes away. */
   forgetLinks: () => void;
 }
-
-const isAdmin = (user: UserRow) => user.role === "admin";
 
 export async function addPixel(deps: PixelDeps, user: UserRow, input: { name: string; type: string; pixel_id: string }): Promise<PixelRow> {
   const problems = new Problems();

@@ -5,7 +5,7 @@ import QRCode from "qrcode";
 import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import { errorResponses } from "../http/envelope";
 import { apiNotFound } from "../http/plugin";
-import { oneOf } from "../http/schema";
+import { idParams, oneOf } from "../http/schema";
 import { shortUrl } from "../links/present";
 import { ownedLink, type LinkDeps } from "../links/service";
 import { aliasPattern } from "../links/slug";
@@ -50,7 +50,7 @@ export function qrRoutes(deps: QrDeps) {
         const record = await ownedLink(deps, user, params.id);
         return qrResponse(shortUrl(deps.config.baseUrl, record.domainHost, record.link.slug), query);
       }, {
-        params: t.Object({ id: t.Number({ multipleOf: 1, minimum: 1, error: "The id must be a positive integer." }) }),
+        params: idParams,
         query: qrQuery,
         response: { ...errorResponses },
         detail: { tags: ["Links"], summary: "QR code of one of your links", description: "The same image as `/{slug}/qr`, for any of your links whatever its domain.", security: securityDocs },

@@ -1,6 +1,6 @@
 // /api/me (the caller) and /api/users (admins manage users and their permissions).
 import { Elysia, t } from "elysia";
-import { oneOf } from "../http/schema";
+import { idParams, oneOf } from "../http/schema";
 import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import { formatDate } from "../http/dates";
 import { errorResponses } from "../http/envelope";
@@ -21,7 +21,6 @@ export const presentUser = (u: UserRow) => ({
   disabled: u.disabled, created_at: formatDate(u.createdAt),
 });
 
-const idParams = t.Object({ id: t.Number({ multipleOf: 1, minimum: 1, error: "The id must be a positive integer." }) });
 const permissionList = t.Array(t.String({ maxLength: 50 }), { maxItems: 20, error: "The permissions must be a list such as [\"api.access\"].", examples: [["api.access"]] });
 const role = oneOf(["admin", "user"], { error: "The role must be admin or user." });
 const detail = (tag: string, summary: string, description?: string) => ({ tags: [tag], summary, description, security: securityDocs });

@@ -6,8 +6,12 @@ import type { UserRow, UserStore } from "./store";
 export const PERMISSIONS = ["api.access"] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+export function isAdmin(user: UserRow): boolean {
+  return user.role === "admin";
+}
+
 export function hasPermission(user: UserRow, permission: Permission): boolean {
-  return user.role === "admin" || user.permissions.includes(permission);
+  return isAdmin(user) || user.permissions.includes(permission);
 }
 
 export interface UserDeps {
@@ -79,7 +83,7 @@ export interface ManageDeps extends UserDeps {
 }
 
 function requireAdmin(user: UserRow): void {
-  if (user.role !== "admin") throw new ApiError(403, { user: ["Only admins may manage users."] });
+  if (!isAdmin(user)) throw new ApiError(403, { user: ["Only admins may manage users."] });
 }
 
 function checkPermissions(list: string[], problems: Problems): Permission[] {
