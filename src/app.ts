@@ -21,7 +21,7 @@ import { createMetadataFetcher, type MetadataFetcher } from "./metadata/fetcher"
 import { pixelRoutes } from "./pixels/routes";
 import { createPixelStore, type PixelStore } from "./pixels/store";
 import { createRedirectCache, type RedirectCache } from "./redirect/cache";
-import { redirectRoutes } from "./redirect/routes";
+import { redirectFastPath, redirectRoutes } from "./redirect/routes";
 import { createUnlocks, type Unlocks } from "./redirect/unlock";
 import { createGeo, type Geo } from "./redirect/visitor";
 import { createSettingsStore, randomSecret } from "./settings/store";
@@ -97,6 +97,7 @@ export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> =
 export function createApp(deps: AppDeps) {
   // "typebox" normalization strips unknown fields without coercing a string or an object into an array.
   return new Elysia({ normalize: "typebox" })
+    .use(redirectFastPath(deps))
     .use(httpBasics(deps.log))
     .get("/healthz", ({ set }) => {
       try {

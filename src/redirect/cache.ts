@@ -9,6 +9,10 @@ import type { RedirectLink } from "../links/store";
 export interface RedirectCache {
   link(domainId: number | null, slug: string, load: () => Promise<RedirectLink | undefined>): Promise<RedirectLink | undefined>;
   domain(host: string, load: () => Promise<DomainRow | undefined>): Promise<DomainRow | undefined>;
+  /** What is cached, without loading: a link, or undefined when it is not cached. */
+  peekLink(domainId: number | null, slug: string): RedirectLink | undefined;
+  /** A cached host's answer ({row: undefined} for a host known to be no custom domain), or undefined. */
+  peekDomain(host: string): { row: DomainRow | undefined } | undefined;
   forgetLink(domainId: number | null, slug: string): void;
   forgetDomain(host: string): void;
   /** Forgets every link (e.g. a pixel that many links fire is gone). */
@@ -37,6 +41,8 @@ export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number
       domains.set(host, { row });
       return row;
     },
+    peekLink: (domainId, slug) => links.get(key(domainId, slug)),
+    peekDomain: (host) => domains.get(host),
     forgetLink(domainId, slug) {
       links.delete(key(domainId, slug));
     },

@@ -6,7 +6,7 @@ import { aliasPattern } from "../links/slug";
 import type { RedirectLink } from "../links/store";
 import { withVisitorQuery } from "../links/url";
 import { apiNotFound } from "../http/plugin";
-import { resolveShortUrl, type ResolveDeps } from "./resolve";
+import { hostOf, resolveShortUrl, type ResolveDeps } from "./resolve";
 import { expiredPage, notFoundPage, passwordPage, tooManyRequestsPage } from "./pages";
 import { pixelPage } from "./pages/pixels";
 import { pickDestination, type Visitor } from "./rules";
@@ -54,7 +54,14 @@ function redirectTo(location: string, headers: Record<string, string> = {}): Res
   return new Response(null, { status: 302, headers: { location, "cache-control": "private, no-store", ...headers } });
 }
 
-export function redirectRoutes(deps: RedirectDeps) {
+/** Path and query of a request URL ("http://host/abc?x=1" → "abc", "x=1"), without parsing the whole URL. */
+function slugOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2) + 1;
+  const query = url.indexOf("?", start);
+  return query === -1 ? url.slice(start) : url.slice(start, query);
+}
+
+function redirector(deps: RedirectDeps) {
   /** The link behind the visit, or the response that replaces it (404, 410, a domain's not-found URL). */
   async function find(visit: VisitContext): Promise<RedirectLink | Response> {
     if (visit.slug === "api") return apiNotFound(); // /api and /api/ are the API's, not a short link's
@@ -118,6 +125,36 @@ export function redirectRoutes(deps: RedirectDeps) {
     return sendOn(link, visit, { "set-cookie": cookie });
   }
 
+  /**
+   * The hot path: a GET for a cached, enabled, unexpired link without password or pixels is answered
+   * here, synchronously and before any routing. Anything else (a first visit, a page to show, any other
+   * route) gives undefined and takes the routes below.
+   */
+  function fast(request: Request, server: Server): Response | undefined {
+    if (request.method !== "GET") return;
+    const slug = slugOf(request.url);
+    if (slug === "api" || !aliasPattern.test(slug)) return;
+    const domain = deps.redirectCache.peekDomain(hostOf(request));
+    if (!domain) return;
+    const link = deps.redirectCache.peekLink(domain.row?.id ?? null, slug);
+    if (!link || link.disabled || link.passwordHash || link.pixels.length) return;
+    if (link.expiresAt && link.expiresAt.getTime() <= deps.now().getTime()) return;
+    return sendOn(link, new VisitContext(request, slug, server, deps));
+  }
+
+  return { fast, get, post };
+}
+
+/** Answers cached plain links before routing; see redirector's fast. */
+export function redirectFastPath(deps: RedirectDeps) {
+  const { fast } = redirector(deps);
+  return new Elysia({ name: "redirect-fast" })
+    .onRequest(({ request, server }) => fast(request, server))
+    .as("global");
+}
+
+export function redirectRoutes(deps: RedirectDeps) {
+  const { get, post } = redirector(deps);
   const hidden = { detail: { hide: true } };
   return new Elysia({ name: "redirect" })
     .get("/:slug", ({ request, params, server }) => get(new VisitContext(request, params.slug, server, deps)), hidden)
