@@ -3,8 +3,9 @@
 // clicks recorded as usual), then creates, start-up and database size; prints a table with the issue's
 // targets and writes bench-results/<time>.json.
 //   bun run bench [--links 10000] [--rounds 5] [--duration 10] [--connections 64] [--special 1000]
-//                 [--binary PATH] [--quick] [--guard 0.6] [--retries 3] [--quiet-wait 60] [--no-save] [--keep]
+//                 [--binary PATH] [--quick | --only creates] [--guard 0.6] [--retries 3] [--quiet-wait 60] [--no-save] [--keep]
 // --binary measures a kurz binary built elsewhere; --quick measures plain redirects only (CI's guard);
+// --only creates measures single creates and the 100-URL create only (no redirects, start-up or size);
 // --guard R exits 1 when plain redirects fall below R× the baseline. Each measurement waits (up to
 // --quiet-wait s) for the machine to be quiet and is taken again (up to --retries times) when other work
 // used more than 10% of a core meanwhile. Links are written into SQLite directly, not through the API.
@@ -30,6 +31,7 @@ const { values: flags } = parseArgs({
     special: { type: "string", default: "1000" },
     binary: { type: "string" },
     quick: { type: "boolean", default: false },
+    only: { type: "string" },
     guard: { type: "string" },
     retries: { type: "string", default: "3" },
     "quiet-wait": { type: "string", default: "60" },
@@ -48,13 +50,16 @@ const positive = (name: string, value: string) => {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number, got ${value}`);
   return n;
 };
+if (flags.only !== undefined && flags.only !== "creates") throw new Error(`--only takes "creates", got ${flags.only}`);
+if (flags.only && (flags.quick || flags.guard !== undefined)) throw new Error("--only creates cannot be used with --quick or --guard");
 const opt = {
   links: positive("links", flags.links),
   rounds: positive("rounds", flags.rounds),
   seconds: positive("duration", flags.duration),
   connections: positive("connections", flags.connections),
-  special: flags.quick ? 0 : positive("special", flags.special),
+  special: flags.quick || flags.only ? 0 : positive("special", flags.special),
   quick: flags.quick,
+  onlyCreates: flags.only === "creates",
   guard: flags.guard === undefined ? null : Number(flags.guard),
   retries: Number(flags.retries),
   quietWaitMs: Number(flags["quiet-wait"]) * 1000,
@@ -214,6 +219,25 @@ function table(rows: Row[]): string {
   return [line(head), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
 }
 
+function createRows(creates: { single: CreateRun[]; batchMs: number[] }): Row[] {
+  const perSecond = median(creates.single.map((c) => c.perSecond));
+  const batch = median(creates.batchMs);
+  return [
+    { measure: "single creates, 16 clients", baseline: "", kurz: `${fmt.rps(perSecond)} (p99 ${fmt.ms(median(creates.single.map((c) => c.p99Ms)))})`, ratio: "", target: "≥ 5,000/s", met: perSecond >= 5000 },
+    { measure: "one 100-URL multiple_urls create", baseline: "", kurz: fmt.ms(batch), ratio: "", target: "≤ 50 ms", met: batch <= 50 },
+  ];
+}
+
+/** Writes bench-results/<start time>.json unless --no-save. */
+function save(startedAt: Date, result: object): void {
+  if (flags["no-save"]) return;
+  const dir = join(repo, "bench-results");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`results: ${file}`);
+}
+
 async function main(): Promise<void> {
   requireWrk();
   stopAllOnExit();
@@ -235,7 +259,7 @@ async function main(): Promise<void> {
     const prepared = await prepare([kurzPath], work, opt.links, opt.special, say);
 
     let startup: Record<"baseline" | "loaded" | "fresh", { ms: number[]; idleRssMiB: number[] }> | null = null;
-    if (!opt.quick) {
+    if (!opt.quick && !opt.onlyCreates) {
       say("start-up: 5 starts of the baseline binary, 5 of kurz on the loaded database, 5 first starts of kurz on empty ones");
       const kurzBin = kurzPath;
       const fresh = () => join(mkdtempSync(join(work, "fresh-")), "kurz.sqlite");
@@ -255,6 +279,18 @@ async function main(): Promise<void> {
     await waitReady(baseline, performance.now(), "/");
     await waitReady(kurz, performance.now());
     const verifyClicks = await verify(kurz, baseline, prepared.sets);
+    if (opt.onlyCreates) {
+      const creates = await createLoad(kurz, baseline, prepared.token);
+      await stopServer(kurz);
+      await stopServer(baseline);
+      const rows = createRows(creates);
+      console.log();
+      console.log(`kurz bench, creates only — ${git.commit.slice(0, 7)}${git.uncommittedProductFiles.length ? ` + uncommitted ${git.uncommittedProductFiles.join(", ")}` : ""}${flags.binary ? ` (binary ${flags.binary})` : ""}`);
+      console.log(`${creates.single.length} rounds × ${Math.min(opt.seconds, 5)} s of 16 clients; medians; Bun ${Bun.version}, ${cpus().length} cores`);
+      console.log(table(rows));
+      save(startedAt, { startedAt: startedAt.toISOString(), git, options: opt, buildMs, creates, contention, rows });
+      return;
+    }
     say(`wrk ${wrkVersion()} -t1 -c${opt.connections}, ${opt.rounds} rounds × ${opt.seconds} s, random slugs; ${pinningNote}`);
     const load = await redirectLoad(kurz, baseline, prepared);
     const creates = opt.quick ? null : await createLoad(kurz, baseline, prepared.token);
@@ -264,7 +300,7 @@ async function main(): Promise<void> {
 
     let size: DatabaseSize | null = null;
     if (!opt.quick) {
-      say("measuring the database (VACUUM INTO a copy, with and without the clicks table)");
+      say("measuring the database (VACUUM INTO a copy, with and without the click tables)");
       size = measureDatabase(prepared.db, work);
     }
 
@@ -294,12 +330,7 @@ async function main(): Promise<void> {
       const peakAll = Math.max(...(["plain", "rule", "pixel", "password"] as const).map((s) => med(s, "rssPeakMiB")));
       rows.push({ measure: "RSS under load, any path", baseline: "", kurz: fmt.mib(peakAll), ratio: "", target: big ? "≤ 120 MB" : "", met: big ? peakAll * 1.048576 <= 120 : null });
     }
-    if (creates) {
-      const perSecond = median(creates.single.map((c) => c.perSecond));
-      const batch = median(creates.batchMs);
-      rows.push({ measure: "single creates, 16 clients", baseline: "", kurz: `${fmt.rps(perSecond)} (p99 ${fmt.ms(median(creates.single.map((c) => c.p99Ms)))})`, ratio: "", target: "≥ 5,000/s", met: perSecond >= 5000 });
-      rows.push({ measure: "one 100-URL multiple_urls create", baseline: "", kurz: fmt.ms(batch), ratio: "", target: "≤ 50 ms", met: batch <= 50 });
-    }
+    if (creates) rows.push(...createRows(creates));
     if (startup) {
       const loaded = median(startup.loaded.ms);
       rows.push({ measure: "start-up to /healthz (loaded db)", baseline: fmt.ms(median(startup.baseline.ms)), kurz: fmt.ms(loaded), ratio: fmt.x(loaded / median(startup.baseline.ms)), target: "≤ 150 ms", met: loaded <= 150 });
@@ -308,7 +339,7 @@ async function main(): Promise<void> {
     }
     if (size) {
       rows.push({ measure: "database per link", baseline: "", kurz: `${Math.round(size.bytesPerLink)} B`, ratio: "", target: "≤ 400 B", met: size.bytesPerLink <= 400 });
-      rows.push({ measure: "database per click", baseline: "", kurz: `${Math.round(size.bytesPerClick)} B (${Math.round(size.bytesPerClickRow)} B a row)`, ratio: "", target: "≤ 120 B", met: size.bytesPerClick <= 120 });
+      rows.push({ measure: "database per click", baseline: "", kurz: `${Math.round(size.bytesPerClick)} B (${Math.round(size.bytesPerClickRow)} B a count)`, ratio: "", target: "≤ 120 B", met: size.bytesPerClick <= 120 });
     }
 
     const errors = Object.values(r).flat().reduce((a, x) => a + x.errors, 0);
@@ -324,7 +355,7 @@ async function main(): Promise<void> {
     console.log(`other work on the machine: ${repeated} measurements taken again${keptAnyway ? `, ${keptAnyway} kept although other work used over ${CONTENTION_PCT}% of a core (${[...contention.keptAnyway, ...(load.contendedRoundsKept ? [`${load.contendedRoundsKept} redirect rounds`] : [])].join(", ")})` : ""}`);
     if (size) {
       const expected = load.kurzRequests + verifyClicks;
-      console.log(`clicks recorded: ${size.clicks.toLocaleString("en")} of ${expected.toLocaleString("en")} redirects and pixel pages wrk counted (${((100 * size.clicks) / expected).toFixed(1)}%; wrk leaves out the requests in flight when it stops), in ${size.clickRows.toLocaleString("en")} rows`);
+      console.log(`clicks recorded: ${size.clicks.toLocaleString("en")} of ${expected.toLocaleString("en")} redirects and pixel pages wrk counted (${((100 * size.clicks) / expected).toFixed(1)}%; wrk leaves out the requests in flight when it stops), in ${size.clickRows.toLocaleString("en")} counts per hour, link and visitor`);
       console.log(`database: ${(size.bytes / 1e6).toFixed(1)} MB with clicks, ${(size.bytesWithoutClicks / 1e6).toFixed(1)} MB without; ${size.links.toLocaleString("en")} links (avg long_url ${size.avgLongUrlChars.toFixed(0)} chars, title ${size.avgTitleChars.toFixed(0)} chars)`);
       if (size.objects) console.log(`  by object: ${Object.entries(size.objects).slice(0, 8).map(([k, v]) => `${k} ${(v / 1e6).toFixed(1)} MB`).join(", ")}`);
     }
@@ -350,13 +381,7 @@ async function main(): Promise<void> {
       database: size,
       rows,
     };
-    if (!flags["no-save"]) {
-      const dir = join(repo, "bench-results");
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
-      writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-      console.log(`results: ${file}`);
-    }
+    save(startedAt, result);
     if (opt.guard !== null && !(plainRatio >= opt.guard)) {
       console.log(`bench guard FAILED: plain redirects at ${fmt.x(plainRatio)} the baseline, below ${opt.guard}×`);
       process.exitCode = 1;

@@ -1,5 +1,5 @@
 // What one recorded click costs the thread that writes it, for ways of writing the batch: kurz's
-// schema from drizzle/*.sql, a clicks table already holding --prefill rows over --links links, then
+// schema from drizzle/*.sql as it was before hourly counts (0000–0002, one row per click), a clicks table already holding --prefill rows over --links links, then
 // --clicks more written in batches (1000 unless the variant says) with random link ids (as uniform
 // redirect load makes). The worst batch is how long the writing thread is blocked at once.
 // Usage: bun scripts/bench/click-writes.ts [--links 10000] [--prefill 2000000] [--clicks 200000]
@@ -60,11 +60,29 @@ const variants: Variant[] = [
   { name: "foreign_keys off for the writer", setup: ["PRAGMA foreign_keys = OFF"], writer: singleRow },
   { name: "index (created_at, link_id) instead of (link_id, created_at)", setup: ["DROP INDEX clicks_link_time_idx", "CREATE INDEX clicks_time_link_idx ON clicks (created_at, link_id)"], writer: singleRow },
   { name: "no index on clicks (lower bound)", setup: ["DROP INDEX clicks_link_time_idx"], writer: singleRow },
+  {
+    name: "one packed row a batch (what kurz does since migration 0003; folded into hourly counts later)",
+    setup: ["CREATE TABLE click_batches (id integer PRIMARY KEY AUTOINCREMENT, created_at integer NOT NULL, counts blob NOT NULL)"],
+    writer: (db) => {
+      const insert = db.prepare("insert into click_batches (created_at, counts) values (?, ?)");
+      return (rows) => {
+        const bytes = new Uint8Array(rows.length * 16);
+        const view = new DataView(bytes.buffer);
+        rows.forEach((r, i) => {
+          view.setUint32(i * 16, Math.floor(r[1] / 3600), true);
+          view.setUint32(i * 16 + 4, r[0], true);
+          view.setUint32(i * 16 + 8, 1, true);
+          view.setUint32(i * 16 + 12, 1, true);
+        });
+        insert.run(rows[0]![1], bytes);
+      };
+    },
+  },
 ];
 
 function migrate(db: Database): void {
   const dir = join(repo, "drizzle");
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql") && f < "0003").sort()) {
     for (const statement of readFileSync(join(dir, file), "utf8").split("--> statement-breakpoint")) {
       if (statement.trim()) db.exec(statement);
     }

@@ -3,6 +3,7 @@
 import { Database } from "bun:sqlite";
 import { randomBytes } from "node:crypto";
 import { statSync, writeFileSync } from "node:fs";
+import { unpackCounts } from "../../src/clicks/store";
 
 const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"; // as src/links/slug.ts
 
@@ -93,12 +94,13 @@ export function writeSlugFile(file: string, slugs: string[]): void {
 
 export interface DatabaseSize {
   links: number;
-  /** Clicks recorded: the sum of the rows' counts where clicks share rows. */
+  /** Clicks recorded: the sum of the stored counts. */
   clicks: number;
+  /** Stored counts (per hour, link and visitor profile), folded or not. */
   clickRows: number;
   /** File size after VACUUM, clicks included. */
   bytes: number;
-  /** File size after VACUUM with the clicks table dropped. */
+  /** File size after VACUUM with the click tables dropped. */
   bytesWithoutClicks: number;
   bytesPerLink: number;
   bytesPerClick: number;
@@ -115,9 +117,17 @@ export function measureDatabase(file: string, scratch: string): DatabaseSize {
   db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   const count = (sql: string) => (db.query<{ n: number }, []>(sql).get()?.n ?? 0);
   const links = count("select count(*) as n from links");
-  const clickRows = count("select count(*) as n from clicks");
-  const counted = db.query<{ name: string }, []>("select name from pragma_table_info('clicks')").all().some((c) => c.name === "count");
-  const clicks = counted ? count("select coalesce(sum(count), 0) as n from clicks") : clickRows;
+  // Clicks are counts per hour, link and visitor profile: folded ones in click_hours, the rest still in
+  // click_batches (16 bytes a count).
+  const clickRows = count("select count(*) as n from click_hours");
+  let clicks = count("select coalesce(sum(clicks), 0) as n from click_hours");
+  let pendingCounts = 0;
+  for (const batch of db.query<{ counts: Uint8Array }, []>("select counts from click_batches").all()) {
+    unpackCounts(batch.counts, (_hour, _link, _profile, n) => {
+      clicks += n;
+      pendingCounts++;
+    });
+  }
   const avg = db.query<{ url: number; title: number }, []>("select avg(length(long_url)) as url, avg(length(title)) as title from links").get()!;
   const full = `${scratch}/vacuumed.sqlite`;
   db.exec(`VACUUM INTO '${full.replaceAll("'", "''")}'`);
@@ -133,14 +143,14 @@ export function measureDatabase(file: string, scratch: string): DatabaseSize {
   } catch {
     objects = null; // built without SQLITE_ENABLE_DBSTAT_VTAB
   }
-  copy.exec("DROP TABLE clicks");
+  for (const table of ["click_hours", "click_batches", "click_profiles"]) copy.exec(`DROP TABLE ${table}`);
   copy.exec("VACUUM");
   copy.close();
   const bytesWithoutClicks = statSync(full).size;
   return {
     links,
     clicks,
-    clickRows,
+    clickRows: clickRows + pendingCounts,
     bytes,
     bytesWithoutClicks,
     bytesPerLink: bytesWithoutClicks / links,

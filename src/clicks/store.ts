@@ -1,65 +1,199 @@
-// All SQL about clicks: batched inserts and the per-link statistics.
-import { and, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+// All SQL about clicks. Clicks arrive as counts per hour, link and visitor profile. Each flush appends
+// its counts as one packed row to click_batches: one insert a second and no index to update per click,
+// whatever the traffic and however many links it spreads over. A fold, run while redirects are quiet,
+// adds the batches up into click_hours (keyed by link, so a link's statistics are one range read) and
+// deletes them in the same transaction. Statistics read click_hours plus the batches not folded yet, so
+// they are exact at any moment, on any node.
 import type { Db } from "../db/open";
-import { clicks } from "../db/schema";
 
-export type NewClick = typeof clicks.$inferInsert;
+export interface Profile {
+  country: string | null;
+  device: string | null;
+  browser: string | null;
+  os: string | null;
+  referrer: string | null;
+  bot: boolean;
+}
+
+export interface ClickCount {
+  hour: number; // whole hours since 1970-01-01T00:00Z
+  linkId: number;
+  profileId: number;
+  clicks: number;
+}
 
 export interface StatsRange { from: Date; to: Date }
 export interface Counted { key: string; clicks: number }
 
-export function createClickStore(db: Db) {
-  const insert = db.$client.prepare(
-    "insert into clicks (link_id, created_at, country, device, browser, os, referrer, bot, count) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-  );
-  const insertAll = db.$client.transaction((rows: NewClick[]) => {
-    for (const c of rows) {
-      insert.run(c.linkId, Math.floor(c.createdAt.getTime() / 1000), c.country ?? null, c.device ?? null,
-        c.browser ?? null, c.os ?? null, c.referrer ?? null, c.bot ? 1 : 0, c.count ?? 1);
-    }
+const HOUR = 3_600_000;
+const ENTRY_BYTES = 16;
+
+/** Counts as click_batches.counts stores them: four little-endian uint32s each. */
+export function packCounts(counts: ClickCount[]): Uint8Array {
+  const bytes = new Uint8Array(counts.length * ENTRY_BYTES);
+  const view = new DataView(bytes.buffer);
+  counts.forEach((c, i) => {
+    const at = i * ENTRY_BYTES;
+    view.setUint32(at, c.hour, true);
+    view.setUint32(at + 4, c.linkId, true);
+    view.setUint32(at + 8, c.profileId, true);
+    view.setUint32(at + 12, c.clicks, true);
   });
+  return bytes;
+}
 
-  const clickCount = sql<number>`cast(coalesce(sum(${clicks.count}), 0) as integer)`;
+export function unpackCounts(bytes: Uint8Array, each: (hour: number, linkId: number, profileId: number, clicks: number) => void): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 0; at + ENTRY_BYTES <= bytes.byteLength; at += ENTRY_BYTES) {
+    each(view.getUint32(at, true), view.getUint32(at + 4, true), view.getUint32(at + 8, true), view.getUint32(at + 12, true));
+  }
+}
 
-  const within = (linkId: number, range: StatsRange, ...more: SQL[]) =>
-    and(eq(clicks.linkId, linkId), gte(clicks.createdAt, range.from), lt(clicks.createdAt, range.to), ...more);
+/** The profile's identity in click_profiles.key (SQL's json_array of the same six values, as migration 0003 wrote them). */
+export const profileKey = (p: Profile) => JSON.stringify([p.country, p.device, p.browser, p.os, p.referrer, p.bot ? 1 : 0]);
 
-  function top(linkId: number, range: StatsRange, column: SQLiteColumn): Counted[] {
-    return db.select({ key: sql<string>`coalesce(${column}, 'unknown')`, clicks: clickCount }).from(clicks)
-      .where(within(linkId, range, eq(clicks.bot, false)))
-      .groupBy(sql`1`).orderBy(desc(clickCount), sql`1`).limit(50).all();
+type ProfileRow = { id: number; country: string | null; device: string | null; browser: string | null; os: string | null; referrer: string | null; bot: number };
+
+export function createClickStore(db: Db) {
+  const client = db.$client;
+  const upsertProfile = client.query<{ id: number }, [string, string | null, string | null, string | null, string | null, string | null, number]>(
+    `insert into click_profiles (key, country, device, browser, os, referrer, bot) values (?, ?, ?, ?, ?, ?, ?)
+     on conflict (key) do update set key = excluded.key returning id`,
+  );
+  const profilesById = client.query<ProfileRow, [string]>(
+    "select id, country, device, browser, os, referrer, bot from click_profiles where id in (select value from json_each(?))",
+  );
+  const appendBatch = client.query<unknown, [number, Uint8Array]>("insert into click_batches (created_at, counts) values (?, ?)");
+  const allBatches = client.query<{ counts: Uint8Array }, []>("select counts from click_batches");
+  const oldestBatch = client.query<{ created_at: number }, []>("select created_at from click_batches order by id limit 1");
+  const batchesFrom = client.query<{ id: number; counts: Uint8Array }, []>("select id, counts from click_batches order by id");
+  const deleteBatchesTo = client.query<unknown, [number]>("delete from click_batches where id <= ?");
+  // A link deleted since its clicks were recorded takes them along (click_hours cascades the same way).
+  const addHour = client.query<unknown, [number, number, number, number, number]>(
+    `insert into click_hours (link_id, hour, profile_id, clicks) select ?, ?, ?, ? where exists (select 1 from links where id = ?)
+     on conflict (link_id, hour, profile_id) do update set clicks = clicks + excluded.clicks`,
+  );
+  const linkHours = client.query<{ hour: number; profile_id: number; clicks: number }, [number, number, number]>(
+    "select hour, profile_id, clicks from click_hours where link_id = ? and hour >= ? and hour < ?",
+  );
+  const humanClicksOf = client.query<{ link_id: number; clicks: number }, [string]>(
+    `select h.link_id, sum(h.clicks) as clicks from click_hours h join click_profiles p on p.id = h.profile_id
+     where h.link_id in (select value from json_each(?)) and p.bot = 0 group by h.link_id`,
+  );
+
+  const profiles = (ids: Iterable<number>) => new Map(profilesById.all(JSON.stringify([...ids])).map((p) => [p.id, p]));
+
+  /** Every count of the batches not folded yet. */
+  function pendingCounts(each: (hour: number, linkId: number, profileId: number, clicks: number) => void): void {
+    for (const batch of allBatches.all()) unpackCounts(batch.counts, each);
   }
 
+  /** Folds the oldest batches (at least one, then while they hold at most `maxEntries` counts) in one transaction. */
+  const foldOldest = client.transaction((maxEntries: number) => {
+    const sums = new Map<string, ClickCount>();
+    let lastId = 0;
+    let entries = 0;
+    for (const batch of batchesFrom.iterate()) {
+      const size = batch.counts.byteLength / ENTRY_BYTES;
+      if (lastId && entries + size > maxEntries) break;
+      lastId = batch.id;
+      entries += size;
+      unpackCounts(batch.counts, (hour, linkId, profileId, clicks) => {
+        const key = `${linkId}/${hour}/${profileId}`;
+        const sum = sums.get(key);
+        if (sum) sum.clicks += clicks;
+        else sums.set(key, { hour, linkId, profileId, clicks });
+      });
+    }
+    if (!lastId) return { batches: 0, counts: 0 };
+    // In key order, neighbouring upserts touch the same pages.
+    const sorted = [...sums.values()].sort((a, b) => a.linkId - b.linkId || a.hour - b.hour || a.profileId - b.profileId);
+    for (const c of sorted) addHour.run(c.linkId, c.hour, c.profileId, c.clicks, c.linkId);
+    const batches = deleteBatchesTo.run(lastId).changes;
+    return { batches, counts: entries };
+  });
+
   return {
-    /** Writes a batch in one transaction (one fsync instead of one per click). */
-    async insertMany(rows: NewClick[]): Promise<void> {
-      if (rows.length) insertAll(rows);
+    /** The profile's id, made on first sight. */
+    profileId(p: Profile): number {
+      return upsertProfile.get(profileKey(p), p.country, p.device, p.browser, p.os, p.referrer, p.bot ? 1 : 0)!.id;
+    },
+
+    /** Appends one flush's counts as one row. */
+    append(counts: ClickCount[], at: Date): void {
+      if (counts.length) appendBatch.run(Math.floor(at.getTime() / 1000), packCounts(counts));
+    },
+
+    /** When the oldest batch not folded yet was written, or null when all are folded. */
+    oldestPending(): Date | null {
+      const row = oldestBatch.get();
+      return row ? new Date(row.created_at * 1000) : null;
+    },
+
+    /** Folds the oldest batches into click_hours; `{batches: 0}` when there is nothing to fold. */
+    fold(maxEntries = 50_000): { batches: number; counts: number } {
+      return foldOldest.immediate(maxEntries);
     },
 
     async stats(linkId: number, range: StatsRange) {
-      const totals = db.select({ bot: clicks.bot, clicks: clickCount }).from(clicks)
-        .where(within(linkId, range)).groupBy(clicks.bot).all();
-      const days = db.select({ date: sql<string>`date(${clicks.createdAt}, 'unixepoch')`, clicks: clickCount }).from(clicks)
-        .where(within(linkId, range, eq(clicks.bot, false))).groupBy(sql`1`).orderBy(sql`1`).all();
+      const from = Math.floor(range.from.getTime() / HOUR);
+      const to = Math.ceil(range.to.getTime() / HOUR);
+      const counts: { hour: number; profileId: number; clicks: number }[] = linkHours.all(linkId, from, to)
+        .map((r) => ({ hour: r.hour, profileId: r.profile_id, clicks: r.clicks }));
+      pendingCounts((hour, id, profileId, clicks) => {
+        if (id === linkId && hour >= from && hour < to) counts.push({ hour, profileId, clicks });
+      });
+
+      const byId = profiles(new Set(counts.map((c) => c.profileId)));
+      let total = 0;
+      let bots = 0;
+      const days = new Map<string, number>();
+      const lists = { countries: new Map<string, number>(), devices: new Map(), browsers: new Map(), os: new Map(), referrers: new Map() } satisfies Record<string, Map<string, number>>;
+      const add = (map: Map<string, number>, key: string | null | undefined, n: number) => map.set(key ?? "unknown", (map.get(key ?? "unknown") ?? 0) + n);
+      for (const c of counts) {
+        const p = byId.get(c.profileId);
+        if (p?.bot) {
+          bots += c.clicks;
+          continue;
+        }
+        total += c.clicks;
+        add(days, new Date(c.hour * HOUR).toISOString().slice(0, 10), c.clicks);
+        add(lists.countries, p?.country, c.clicks);
+        add(lists.devices, p?.device, c.clicks);
+        add(lists.browsers, p?.browser, c.clicks);
+        add(lists.os, p?.os, c.clicks);
+        add(lists.referrers, p?.referrer, c.clicks);
+      }
+      const top = (map: Map<string, number>): Counted[] => [...map]
+        .map(([key, clicks]) => ({ key, clicks }))
+        .sort((a, b) => b.clicks - a.clicks || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+        .slice(0, 50);
       return {
-        total: totals.find((t) => !t.bot)?.clicks ?? 0,
-        bots: totals.find((t) => t.bot)?.clicks ?? 0,
-        days,
-        countries: top(linkId, range, clicks.country),
-        devices: top(linkId, range, clicks.device),
-        browsers: top(linkId, range, clicks.browser),
-        os: top(linkId, range, clicks.os),
-        referrers: top(linkId, range, clicks.referrer),
+        total,
+        bots,
+        days: [...days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, clicks]) => ({ date, clicks })),
+        countries: top(lists.countries),
+        devices: top(lists.devices),
+        browsers: top(lists.browsers),
+        os: top(lists.os),
+        referrers: top(lists.referrers),
       };
     },
 
     /** Human clicks per link, for lists. */
     async countByLinks(linkIds: number[]): Promise<Map<number, number>> {
       if (linkIds.length === 0) return new Map();
-      const rows = db.select({ linkId: clicks.linkId, clicks: clickCount }).from(clicks)
-        .where(and(inArray(clicks.linkId, linkIds), eq(clicks.bot, false))).groupBy(clicks.linkId).all();
-      return new Map(rows.map((r) => [r.linkId, r.clicks]));
+      const result = new Map(humanClicksOf.all(JSON.stringify(linkIds)).map((r) => [r.link_id, r.clicks]));
+      const wanted = new Set(linkIds);
+      const pending: ClickCount[] = [];
+      pendingCounts((hour, linkId, profileId, clicks) => {
+        if (wanted.has(linkId)) pending.push({ hour, linkId, profileId, clicks });
+      });
+      const byId = profiles(new Set(pending.map((c) => c.profileId)));
+      for (const c of pending) {
+        if (!byId.get(c.profileId)?.bot) result.set(c.linkId, (result.get(c.linkId) ?? 0) + c.clicks);
+      }
+      return result;
     },
   };
 }

@@ -23,7 +23,8 @@ interface MigratableDb {
   session: unknown;
 }
 
-export function migrate(db: Db): void {
+/** Applies the migrations not applied yet (all embedded ones unless `migrations` says). */
+export function migrate(db: Db, migrations = embeddedMigrations()): void {
   const { dialect, session } = db as unknown as MigratableDb;
-  dialect.migrate(embeddedMigrations(), session, {});
+  dialect.migrate(migrations, session, {});
 }

@@ -3,10 +3,14 @@ import journal from "../../drizzle/meta/_journal.json";
 import m0 from "../../drizzle/0000_init.sql" with { type: "text" };
 import m1 from "../../drizzle/0001_sessions.sql" with { type: "text" };
 import m2 from "../../drizzle/0002_click_count.sql" with { type: "text" };
+import m3 from "../../drizzle/0003_click_rollups.sql" with { type: "text" };
+import m4 from "../../drizzle/0004_drop_clicks.sql" with { type: "text" };
 
 export const migrationJournal = journal;
 export const migrationFiles: Record<string, string> = {
   "0000_init": m0,
   "0001_sessions": m1,
   "0002_click_count": m2,
+  "0003_click_rollups": m3,
+  "0004_drop_clicks": m4,
 };

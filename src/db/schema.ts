@@ -1,7 +1,7 @@
 // Every table of kurz, in one module: drizzle-kit generates the migrations in drizzle/ from it.
 import { sql } from "drizzle-orm";
 import {
-  sqliteTable, integer, text, index, uniqueIndex, primaryKey,
+  sqliteTable, integer, text, blob, index, uniqueIndex, primaryKey,
 } from "drizzle-orm/sqlite-core";
 
 const timestamp = (name: string) => integer(name, { mode: "timestamp" });
@@ -92,19 +92,34 @@ export const rules = sqliteTable("rules", {
   value: text("value").notNull(),
 }, (t) => [index("rules_link_idx").on(t.linkId, t.position)]);
 
-export const clicks = sqliteTable("clicks", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  linkId: integer("link_id").notNull().references(() => links.id, { onDelete: "cascade" }),
-  createdAt: timestamp("created_at").notNull(),
+// What a visitor was like: each distinct (country, device, browser, OS, referrer host, bot) once, so
+// counts name a profile instead of repeating six columns. `key` is the JSON array of those six values.
+export const clickProfiles = sqliteTable("click_profiles", {
+  id: integer("id").primaryKey(),
+  key: text("key").notNull().unique(),
   country: text("country"),
   device: text("device"),
   browser: text("browser"),
   os: text("os"),
   referrer: text("referrer"),
-  bot: integer("bot", { mode: "boolean" }).notNull().default(false),
-  // Identical clicks in the same second share one row (the time is kept to the second anyway).
-  count: integer("count").notNull().default(1),
-}, (t) => [index("clicks_link_time_idx").on(t.linkId, t.createdAt)]);
+  bot: integer("bot", { mode: "boolean" }).notNull(),
+});
+
+// Clicks per link, hour and visitor profile: what statistics read. Folded from click_batches.
+export const clickHours = sqliteTable("click_hours", {
+  linkId: integer("link_id").notNull().references(() => links.id, { onDelete: "cascade" }),
+  hour: integer("hour").notNull(), // whole hours since 1970-01-01T00:00Z
+  profileId: integer("profile_id").notNull().references(() => clickProfiles.id),
+  clicks: integer("clicks").notNull(),
+}, (t) => [primaryKey({ columns: [t.linkId, t.hour, t.profileId] })]); // WITHOUT ROWID in the migration
+
+// Clicks as recorded, one row a second whatever the traffic, until folded into click_hours. `counts`
+// packs entries of four little-endian uint32s: hour, link id, profile id, clicks.
+export const clickBatches = sqliteTable("click_batches", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  createdAt: timestamp("created_at").notNull(),
+  counts: blob("counts", { mode: "buffer" }).notNull(),
+});
 
 // Install-wide values that every node must share (e.g. the key that signs password cookies).
 export const settings = sqliteTable("settings", {

@@ -2,7 +2,6 @@
 // 10,000 hot links hold nearly all traffic of most installs in ~20 MB; a miss is one indexed lookup.
 // Whatever changes a link or a domain forgets it here; entries also age out so that another node's
 // change shows within about a second (SPEC §6).
-import { LRUCache } from "lru-cache";
 import type { DomainRow } from "../domains/store";
 import type { RedirectLink } from "../links/store";
 
@@ -11,20 +10,87 @@ export interface RedirectCache {
   domain(host: string, load: () => Promise<DomainRow | undefined>): Promise<DomainRow | undefined>;
   /** What is cached, without loading: a link, or undefined when it is not cached. */
   peekLink(domainId: number | null, slug: string): RedirectLink | undefined;
-  /** A cached host's answer ({row: undefined} for a host known to be no custom domain), or undefined. */
-  peekDomain(host: string): { row: DomainRow | undefined } | undefined;
+  /**
+   * The cached answer for a request's raw Host header ({row: undefined}: known to be no custom domain),
+   * or undefined when that header has not been resolved yet.
+   */
+  peekHostHeader(header: string): { row: DomainRow | undefined } | undefined;
+  /** Remembers what a raw Host header resolved to. */
+  rememberHostHeader(header: string, row: DomainRow | undefined): void;
   forgetLink(domainId: number | null, slug: string): void;
   forgetDomain(host: string): void;
   /** Forgets every link (e.g. a pixel that many links fire is gone). */
   forgetLinks(): void;
 }
 
+/**
+ * A bounded cache whose hit is one Map lookup, unlike a strict LRU that reorders on every read. New
+ * entries go to a young generation; when it holds `max`, it becomes the old one and the previous old one
+ * is dropped. An old entry read again moves back to the young one, so the `max` entries used last always
+ * stay (and at most 2 × `max` are held).
+ */
+export class GenerationCache<V> {
+  #young = new Map<string, { value: V; expires: number }>();
+  #old = new Map<string, { value: V; expires: number }>();
+  readonly #max: number;
+
+  /** `ttlMs` 0: entries do not age. */
+  constructor(max: number, private readonly ttlMs = 0) {
+    this.#max = Math.max(1, max);
+  }
+
+  get(key: string): V | undefined {
+    let entry = this.#young.get(key);
+    if (entry === undefined) {
+      entry = this.#old.get(key);
+      if (entry === undefined) return undefined;
+      this.#old.delete(key);
+      this.#add(key, entry);
+    }
+    if (this.ttlMs && entry.expires <= Date.now()) {
+      this.#young.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  set(key: string, value: V): void {
+    this.#old.delete(key);
+    this.#add(key, { value, expires: this.ttlMs ? Date.now() + this.ttlMs : 0 });
+  }
+
+  delete(key: string): void {
+    this.#young.delete(key);
+    this.#old.delete(key);
+  }
+
+  clear(): void {
+    this.#young.clear();
+    this.#old.clear();
+  }
+
+  get size(): number {
+    return this.#young.size + this.#old.size;
+  }
+
+  #add(key: string, entry: { value: V; expires: number }): void {
+    if (this.#young.size >= this.#max && !this.#young.has(key)) {
+      this.#old = this.#young;
+      this.#young = new Map();
+    }
+    this.#young.set(key, entry);
+  }
+}
+
 export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number } = {}): RedirectCache {
   const ttl = options.ttlMs ?? 0; // 0: no ageing (one node owns the database)
-  const links = new LRUCache<string, RedirectLink>({ max: options.maxLinks ?? 10_000, ttl, ttlAutopurge: false });
+  const links = new GenerationCache<RedirectLink>(options.maxLinks ?? 10_000, ttl);
   // Negative answers are cached too: any Host header can arrive, so the map is bounded and short-lived.
-  const domains = new LRUCache<string, { row: DomainRow | undefined }>({ max: 2_000, ttl: ttl || 60_000 });
-  const key = (domainId: number | null, slug: string) => `${domainId ?? 0}/${slug}`;
+  const domains = new GenerationCache<{ row: DomainRow | undefined }>(1_000, ttl || 60_000);
+  // The same, by the Host header as it arrives, so a repeat visit need not normalise it.
+  const headers = new GenerationCache<{ row: DomainRow | undefined }>(1_000, ttl || 60_000);
+  // A slug has no "/": the default domain's slugs are their own keys, which saves building a string a visit.
+  const key = (domainId: number | null, slug: string) => (domainId === null ? slug : `${domainId}/${slug}`);
   return {
     async link(domainId, slug, load) {
       const k = key(domainId, slug);
@@ -42,12 +108,14 @@ export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number
       return row;
     },
     peekLink: (domainId, slug) => links.get(key(domainId, slug)),
-    peekDomain: (host) => domains.get(host),
+    peekHostHeader: (header) => headers.get(header),
+    rememberHostHeader: (header, row) => headers.set(header, { row }),
     forgetLink(domainId, slug) {
       links.delete(key(domainId, slug));
     },
     forgetDomain(host) {
       domains.delete(host);
+      headers.clear(); // several spellings (case, port, trailing dot) may name the host
     },
     forgetLinks() {
       links.clear();

@@ -31,6 +31,7 @@ function prepared(link: RedirectLink | undefined): RedirectLink | undefined {
 export async function resolveShortUrl(deps: ResolveDeps, request: Request, slug: string): Promise<{ domain: DomainRow | undefined; link: RedirectLink | undefined }> {
   const host = hostOf(request);
   const domain = await deps.redirectCache.domain(host, () => deps.domains.byHost(host));
+  deps.redirectCache.rememberHostHeader(request.headers.get("host") ?? "", domain);
   const domainId = domain?.id ?? null;
   const link = await deps.redirectCache.link(domainId, slug, async () => prepared(await deps.links.forRedirect(domainId, slug)));
   return { domain, link };

@@ -6,7 +6,7 @@ import { aliasPattern } from "../links/slug";
 import type { RedirectLink } from "../links/store";
 import { withVisitorQuery } from "../links/url";
 import { apiNotFound } from "../http/plugin";
-import { hostOf, resolveShortUrl, type ResolveDeps } from "./resolve";
+import { resolveShortUrl, type ResolveDeps } from "./resolve";
 import { expiredPage, notFoundPage, passwordPage, tooManyRequestsPage } from "./pages";
 import { pixelPage } from "./pages/pixels";
 import { pickDestination, type Visitor } from "./rules";
@@ -134,7 +134,7 @@ function redirector(deps: RedirectDeps) {
     if (request.method !== "GET") return;
     const slug = slugOf(request.url);
     if (slug === "api" || !aliasPattern.test(slug)) return;
-    const domain = deps.redirectCache.peekDomain(hostOf(request));
+    const domain = deps.redirectCache.peekHostHeader(request.headers.get("host") ?? "");
     if (!domain) return;
     const link = deps.redirectCache.peekLink(domain.row?.id ?? null, slug);
     if (!link || link.disabled || link.passwordHash || link.pixels.length) return;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import type { Visit } from "../../src/clicks/recorder";
-import { clicks } from "../../src/db/schema";
+import { createClickRecorder, type Visit } from "../../src/clicks/recorder";
+import { unpackCounts } from "../../src/clicks/store";
 import { testApp, type TestApp } from "../support/app";
 
 const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
@@ -23,28 +23,50 @@ async function stats(k: TestApp, token: string, id: number, query = "") {
   return { status: r.status, body: (await r.json()) as any };
 }
 
+/** Every stored count with its profile: folded hours and batches not folded yet. */
+function storedCounts(k: TestApp) {
+  const db = k.db.$client;
+  const profiles = new Map(db.query<any, []>("select * from click_profiles").all().map((p) => [p.id, p]));
+  const rows: any[] = db.query<any, []>("select link_id, hour, profile_id, clicks from click_hours").all();
+  for (const b of db.query<{ counts: Uint8Array }, []>("select counts from click_batches").all()) {
+    unpackCounts(b.counts, (hour, linkId, profileId, clicks) => rows.push({ link_id: linkId, hour, profile_id: profileId, clicks }));
+  }
+  return rows.map((r) => {
+    const { id, key, ...profile } = profiles.get(r.profile_id);
+    return { linkId: r.link_id, hour: r.hour, clicks: r.clicks, ...profile, bot: profile.bot === 1 };
+  });
+}
+
+const batchRows = (k: TestApp) => k.db.$client.query<{ n: number }, []>("select count(*) as n from click_batches").get()!.n;
+const total = (k: TestApp) => storedCounts(k).reduce((n, c) => n + c.clicks, 0);
+
 describe("click recording", () => {
-  test("a redirect records nothing synchronously; a flush writes the buffered clicks", async () => {
+  test("a redirect writes nothing synchronously; a flush appends one row whatever the number of clicks", async () => {
     const k = testApp({ config: { trustProxy: true } });
-    await linkWithVisits(k, [{ "user-agent": IPHONE }, { "user-agent": CHROME }]);
-    expect(k.db.select().from(clicks).all()).toHaveLength(0);
-    expect(k.deps.clicks.pending()).toBe(2);
-    expect(await k.deps.clicks.flush()).toBe(2);
-    expect(k.db.select().from(clicks).all()).toHaveLength(2);
+    await linkWithVisits(k, [{ "user-agent": IPHONE }, { "user-agent": CHROME }, { "user-agent": CHROME }]);
+    expect(batchRows(k)).toBe(0);
+    expect(k.deps.clicks.pending()).toBe(3);
+    expect(await k.deps.clicks.flush()).toBe(3);
+    expect(k.deps.clicks.pending()).toBe(0);
+    expect(batchRows(k)).toBe(1);
+    expect(total(k)).toBe(3);
   });
 
-  test("each click keeps time, country, device, browser, OS, referrer host and the bot flag, never the IP", async () => {
+  test("each click keeps hour, country, device, browser, OS, referrer host and the bot flag, never the IP", async () => {
     const k = testApp({ config: { trustProxy: true } });
     const { link } = await linkWithVisits(k, [
       { "user-agent": IPHONE, "x-forwarded-for": "133.242.0.1", referer: "https://news.example.org/story?id=7" },
       { "user-agent": BOT, "x-forwarded-for": "141.30.0.1" },
     ]);
-    await k.deps.clicks.flush();
-    const rows = k.db.select().from(clicks).all();
-    expect(rows[0]).toMatchObject({ linkId: link.id, country: "jp", device: "phone", browser: "Safari", os: "iOS", referrer: "news.example.org", bot: false });
-    expect(rows[1]).toMatchObject({ country: "de", bot: true, device: null });
-    expect(rows[0]!.createdAt).toBeInstanceOf(Date);
-    const raw = JSON.stringify(k.db.$client.query("select * from clicks").all());
+    await k.deps.clicks.foldAll();
+    expect(batchRows(k)).toBe(0);
+    const rows = storedCounts(k);
+    const hour = Math.floor(Date.now() / 3_600_000);
+    expect(rows).toContainEqual({ linkId: link.id, hour, clicks: 1, country: "jp", device: "phone", browser: "Safari", os: "iOS", referrer: "news.example.org", bot: false });
+    expect(rows.find((r) => r.bot)).toMatchObject({ country: "de", device: null, clicks: 1 });
+    const raw = JSON.stringify([
+      k.db.$client.query("select * from click_hours").all(), k.db.$client.query("select * from click_profiles").all(),
+    ]);
     expect(raw).not.toContain("133.242");
     expect(raw).not.toContain("141.30");
     expect(raw).not.toContain("story");
@@ -54,7 +76,7 @@ describe("click recording", () => {
     const k = testApp({ config: { trustProxy: true } });
     await linkWithVisits(k, [{ "cf-ipcountry": "FR", "x-forwarded-for": "133.242.0.1" }]);
     await k.deps.clicks.flush();
-    expect(k.db.select().from(clicks).get()?.country).toBe("fr");
+    expect(storedCounts(k)[0]?.country).toBe("fr");
   });
 
   test("HEAD requests, 404s and password forms are not clicks", async () => {
@@ -66,44 +88,103 @@ describe("click recording", () => {
     await k.handle("/missing");
     await k.handle(`/${locked.hash}`);
     await k.deps.clicks.flush();
-    expect(k.db.select().from(clicks).all()).toHaveLength(0);
+    expect(batchRows(k)).toBe(0);
+    expect(total(k)).toBe(0);
   });
 
-  test("a full batch is written without waiting for the timer", async () => {
+  test("many distinct counts are written without waiting for the timer", async () => {
     const k = testApp();
     const { link } = await linkWithVisits(k, []);
-    for (let i = 0; i < 1000; i++) k.deps.clicks.record(visit(link.id, Date.now()));
+    const recorder = createClickRecorder({ store: k.deps.clickStore, geo: k.deps.geo, log: () => {}, batchSize: 100 });
+    const start = Date.parse("2026-01-01T00:00:00Z");
+    for (let i = 0; i < 1000; i++) recorder.record(visit(link.id, start + i * 3_600_000)); // 1,000 different hours
     await new Promise((r) => setTimeout(r, 50));
-    expect(k.deps.clicks.pending()).toBe(0);
-    expect(k.db.select().from(clicks).all().reduce((n, c) => n + c.count, 0)).toBe(1000);
+    expect(recorder.pending()).toBe(0); // the timer (1 s) has not fired yet
+    expect(total(k)).toBe(1000);
+    await recorder.close();
   });
 
-  test("clicks of a deleted link's id are not lost silently: a failing write keeps them for the next flush", async () => {
+  test("a failing write keeps the clicks for the next flush", async () => {
     const k = testApp();
     const { link } = await linkWithVisits(k, [{}]);
-    k.db.$client.exec("create trigger no_clicks before insert on clicks begin select raise(abort, 'busy'); end");
+    k.db.$client.exec("create trigger no_clicks before insert on click_batches begin select raise(abort, 'busy'); end");
     expect(await k.deps.clicks.flush()).toBe(0);
     expect(k.deps.clicks.pending()).toBe(1);
     k.db.$client.exec("drop trigger no_clicks");
     expect(await k.deps.clicks.flush()).toBe(1);
-    expect(k.db.select().from(clicks).get()?.linkId).toBe(link.id);
+    expect(storedCounts(k)).toMatchObject([{ linkId: link.id, clicks: 1 }]);
   });
 });
 
-describe("merged rows", () => {
-  test("identical clicks in the same second share one row with a count; different ones do not", async () => {
+describe("counts and folding", () => {
+  test("clicks of the same hour, link and visitor share one count; different ones do not", async () => {
     const k = testApp();
     const { link } = await linkWithVisits(k, []);
-    const second = Date.parse("2026-05-01T10:00:00Z");
-    for (let i = 0; i < 5; i++) k.deps.clicks.record(visit(link.id, second + i * 100));
-    k.deps.clicks.record(visit(link.id, second + 1000));
-    k.deps.clicks.record(visit(link.id, second + 200, { userAgent: IPHONE }));
-    k.deps.clicks.record(visit(link.id, second + 300, { socketIp: "::ffff:133.242.0.1" }));
+    const hour = Date.parse("2026-05-01T10:00:00Z");
+    for (let i = 0; i < 5; i++) k.deps.clicks.record(visit(link.id, hour + i * 60_000));
+    k.deps.clicks.record(visit(link.id, hour + 3_600_000));
+    k.deps.clicks.record(visit(link.id, hour + 200, { userAgent: IPHONE }));
+    k.deps.clicks.record(visit(link.id, hour + 300, { socketIp: "::ffff:133.242.0.1" }));
+    await k.deps.clicks.foldAll();
+    const rows = storedCounts(k);
+    expect(rows.map((r) => r.clicks).sort()).toEqual([1, 1, 1, 5]);
+    expect(rows.find((r) => r.clicks === 5)).toMatchObject({ device: "desktop", browser: "Chrome", country: null });
+    expect(rows.find((r) => r.country === "jp")?.clicks).toBe(1);
+  });
+
+  test("statistics are exact before, during and after a fold, and a fold counts nothing twice", async () => {
+    const k = testApp({ config: { trustProxy: true } });
+    const { u, link } = await linkWithVisits(k, [{ "user-agent": IPHONE, "cf-ipcountry": "DE" }, { "user-agent": CHROME }]);
     await k.deps.clicks.flush();
-    const rows = k.db.select().from(clicks).all();
-    expect(rows.map((r) => r.count).sort()).toEqual([1, 1, 1, 5]);
-    expect(rows.find((r) => r.count === 5)).toMatchObject({ device: "desktop", browser: "Chrome", country: null });
-    expect(rows.find((r) => r.country === "jp")?.count).toBe(1);
+    const before = (await stats(k, u.token, link.id)).body.stats;
+    expect(before.total).toBe(2);
+    await k.deps.clicks.foldAll();
+    await k.deps.clicks.foldAll();
+    expect(batchRows(k)).toBe(0);
+    expect((await stats(k, u.token, link.id)).body.stats).toEqual(before);
+    await k.handle(`/${link.hash}`, { headers: { "user-agent": IPHONE, "cf-ipcountry": "DE" } });
+    await k.deps.clicks.flush(); // one count folded, one pending
+    const after = (await stats(k, u.token, link.id)).body.stats;
+    expect(after.total).toBe(3);
+    expect(after.countries).toEqual([{ key: "de", clicks: 2 }, { key: "unknown", clicks: 1 }]);
+    const list = await k.handle("/api/links", { headers: { authorization: `Bearer ${u.token}` } });
+    expect(((await list.json()) as any).links[0].clicks).toBe(3);
+  });
+
+  test("batches are folded by the timer once redirects are quiet, or when overdue whatever the load", async () => {
+    const k = testApp();
+    const { link } = await linkWithVisits(k, []);
+    const quiet = createClickRecorder({ store: k.deps.clickStore, geo: k.deps.geo, log: () => {}, intervalMs: 20, foldAfterMs: 30, foldByMs: 60_000, quietRate: 1e9 });
+    quiet.record(visit(link.id, Date.now()));
+    await Bun.sleep(150);
+    expect(batchRows(k)).toBe(0);
+    expect(total(k)).toBe(1);
+    await quiet.close();
+
+    const busy = createClickRecorder({ store: k.deps.clickStore, geo: k.deps.geo, log: () => {}, intervalMs: 20, foldAfterMs: 30, foldByMs: 60_000, quietRate: 0 });
+    busy.record(visit(link.id, Date.now()));
+    await Bun.sleep(150);
+    expect(batchRows(k)).toBe(1); // never quiet: waits
+    await busy.close();
+
+    const overdue = createClickRecorder({ store: k.deps.clickStore, geo: k.deps.geo, log: () => {}, intervalMs: 20, foldAfterMs: 30, foldByMs: 40, quietRate: 0 });
+    await Bun.sleep(150);
+    expect(batchRows(k)).toBe(0);
+    expect(total(k)).toBe(2);
+    await overdue.close();
+  });
+
+  test("counts of a link deleted before the fold are dropped with it", async () => {
+    const k = testApp();
+    const { u, link } = await linkWithVisits(k, [{}, {}]);
+    const kept = (await k.create(u.token, { long_url: "https://example.org" })).body.link;
+    await k.handle(`/${kept.hash}`);
+    await k.deps.clicks.flush();
+    const del = await k.handle(`/api/links/${link.id}`, { method: "DELETE", headers: { authorization: `Bearer ${u.token}` } });
+    expect(del.status).toBeLessThan(300);
+    await k.deps.clicks.foldAll();
+    expect(batchRows(k)).toBe(0);
+    expect(storedCounts(k)).toMatchObject([{ linkId: kept.id, clicks: 1 }]);
   });
 });
 

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { indexPath, renderMigrationIndex } from "../../scripts/gen-migrations";
 import { embeddedMigrations, migrate } from "../../src/db/migrate";
 import { openDatabase } from "../../src/db/open";
+import { profileKey } from "../../src/clicks/store";
 
 describe("migrations", () => {
   test("the embedded migration index matches drizzle/ (run `bun run build` or scripts/gen-migrations.ts)", () => {
@@ -25,6 +26,36 @@ describe("migrations", () => {
     migrate(db);
     const rows = db.$client.query("select count(*) as n from __drizzle_migrations").get() as { n: number };
     expect(rows.n).toBe(embeddedMigrations().length);
+  });
+
+  test("clicks recorded before the hourly counts existed are kept: moved into click_hours with their profiles", () => {
+    const db = openDatabase(":memory:");
+    const all = embeddedMigrations();
+    const before = all.findIndex((m) => m.sql.join("").includes("CREATE TABLE `click_hours`"));
+    migrate(db, all.slice(0, before));
+    const sql = db.$client;
+    sql.exec("insert into users (email, password_hash, created_at, updated_at) values ('a@b.c', 'x', 0, 0)");
+    sql.exec("insert into links (user_id, hash, slug, long_url, created_at, updated_at) values (1, 'abc', 'abc', 'https://example.com/', 0, 0)");
+    const at = Date.parse("2026-05-01T10:20:00Z") / 1000;
+    const click = sql.prepare("insert into clicks (link_id, created_at, country, device, browser, os, referrer, bot, count) values (1, ?, ?, 'phone', 'Safari', 'iOS', ?, ?, ?)");
+    click.run(at, "de", "t.co", 0, 3);
+    click.run(at + 30, "de", "t.co", 0, 2); // same hour and profile
+    click.run(at + 3600, null, null, 0, 1); // next hour, another profile
+    click.run(at, null, null, 1, 4); // a bot
+    migrate(db);
+    expect(sql.query("select name from sqlite_master where name = 'clicks'").all()).toEqual([]);
+    const rows = sql.query(
+      "select h.hour, h.clicks, p.country, p.referrer, p.bot from click_hours h join click_profiles p on p.id = h.profile_id order by h.hour, p.bot, h.clicks",
+    ).all();
+    const hour = Math.floor(at / 3600);
+    expect(rows).toEqual([
+      { hour, clicks: 5, country: "de", referrer: "t.co", bot: 0 },
+      { hour, clicks: 4, country: null, referrer: null, bot: 1 },
+      { hour: hour + 1, clicks: 1, country: null, referrer: null, bot: 0 },
+    ]);
+    // The keys are the ones the click recorder computes, so new clicks land on the same profiles.
+    const keys = sql.query("select key from click_profiles").all().map((r: any) => r.key);
+    expect(keys).toContain(profileKey({ country: "de", device: "phone", browser: "Safari", os: "iOS", referrer: "t.co", bot: false }));
   });
 
   test("a file database is opened in WAL mode with foreign keys and a busy timeout", () => {
@@ -59,5 +90,10 @@ describe("indexes on hot paths", () => {
 
   test("a link's rules are read through their index", () => {
     expect(plan(`select * from rules where link_id = 1 order by position`)).toContain("rules_link_idx");
+  });
+
+  test("a link's hourly click counts are one range of the primary key", () => {
+    expect(plan(`select hour, profile_id, clicks from click_hours where link_id = 1 and hour >= 5 and hour < 9`))
+      .toMatch(/SEARCH click_hours USING PRIMARY KEY \(link_id=\? AND hour>\? AND hour<\?\)/);
   });
 });
