@@ -91,13 +91,36 @@ export function createLinkStore(db: Db) {
     });
   }
 
+  // Creates are a hot path: the insert is prepared once. drizzle encodes every placeholder value through its
+  // column, and a null timestamp cannot be encoded, so a link without expiry has a statement without the column.
+  const insertColumns = {
+    userId: sql.placeholder("userId"), domainId: sql.placeholder("domainId"), type: sql.placeholder("type"),
+    hash: sql.placeholder("hash"), alias: sql.placeholder("alias"), slug: sql.placeholder("slug"),
+    longUrl: sql.placeholder("longUrl"), title: sql.placeholder("title"), description: sql.placeholder("description"),
+    passwordHash: sql.placeholder("passwordHash"), disabled: sql.placeholder("disabled"),
+    createdAt: sql.placeholder("createdAt"), updatedAt: sql.placeholder("updatedAt"),
+  };
+  const insertLink = db.insert(links).values(insertColumns).returning().prepare();
+  const insertExpiringLink = db.insert(links).values({ ...insertColumns, expiresAt: sql.placeholder("expiresAt") }).returning().prepare();
+  const domainHost = db.select({ host: domains.host }).from(domains).where(eq(domains.id, sql.placeholder("id"))).prepare();
+
   function insertOne(draft: LinkDraft, index: number, makeHash: () => string): LinkRow {
+    const values = {
+      userId: draft.link.userId, domainId: draft.link.domainId ?? null, type: draft.link.type ?? "direct",
+      alias: draft.link.alias ?? null, longUrl: draft.link.longUrl, title: draft.link.title ?? null,
+      description: draft.link.description ?? null, passwordHash: draft.link.passwordHash ?? null,
+      disabled: draft.link.disabled ?? false, createdAt: draft.link.createdAt, updatedAt: draft.link.updatedAt,
+    };
+    const expiresAt = draft.link.expiresAt ?? null;
     for (let attempt = 0; ; attempt++) {
       // A crowded hash space gets longer hashes rather than failing the create.
       const hash = attempt < MAX_HASH_TRIES ? makeHash() : makeHash() + makeHash().slice(0, 2);
-      const slug = draft.link.alias ?? hash;
+      const slug = values.alias ?? hash;
       try {
-        return db.insert(links).values({ ...draft.link, hash, slug }).returning().get();
+        const row = expiresAt === null
+          ? insertLink.get({ ...values, hash, slug })
+          : insertExpiringLink.get({ ...values, expiresAt, hash, slug });
+        return row!;
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         if (draft.link.alias) throw new SlugTakenError(index);
@@ -152,16 +175,38 @@ export function createLinkStore(db: Db) {
   }
 
   return {
-    /** Inserts every draft or none (one transaction); a random hash is retried when it collides. */
+    /**
+     * Inserts every draft or none (one transaction); a random hash is retried when it collides. The
+     * records are built from what was written (as `get` would read them back), not read again.
+     */
     async insertMany(drafts: LinkDraft[], makeHash: () => string): Promise<LinkRecord[]> {
-      const rows = db.transaction(() => drafts.map((draft, index) => {
+      const write = () => drafts.map((draft, index) => {
         const link = insertOne(draft, index, makeHash);
         if (draft.tags.length) setTags(link, draft.tags);
         if (draft.pixels.length) setPixels(link.id, draft.pixels);
         if (draft.rules.length) setRules(link.id, draft.rules);
         return link;
-      }));
-      return records(rows);
+      });
+      // A lone link without tags, pixels or rules is one statement, atomic by itself.
+      const single = drafts.length === 1 && !drafts[0]!.tags.length && !drafts[0]!.pixels.length && !drafts[0]!.rules.length;
+      const rows = single ? write() : db.transaction(write);
+      const hosts = new Map<number, string | null>();
+      return rows.map((link, i) => {
+        const draft = drafts[i]!;
+        let host: string | null = null;
+        if (link.domainId !== null) {
+          if (!hosts.has(link.domainId)) hosts.set(link.domainId, domainHost.get({ id: link.domainId })?.host ?? null);
+          host = hosts.get(link.domainId)!;
+        }
+        return {
+          link,
+          tags: [...draft.tags],
+          // In the order `records` reads them: pixels by id, rules by position (as given).
+          pixels: [...draft.pixels].sort((a, b) => a - b),
+          rules: draft.rules.map(({ type, key, value }) => ({ type, key, value })),
+          domainHost: host,
+        };
+      });
     },
 
     /**

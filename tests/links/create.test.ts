@@ -205,6 +205,35 @@ describe("POST /api/links/create — success", () => {
     });
     expect(r.status).toBe(200);
   });
+
+  test("the created link is answered exactly as reading it back answers it", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const d = await k.deps.domains.insert({ userId: u.id, host: "go.example.com", createdAt: new Date() });
+    const p1 = await k.deps.pixels.insert({ userId: u.id, name: "fb", type: "facebook", pixelId: "123456789012345", createdAt: new Date() });
+    const p2 = await k.deps.pixels.insert({ userId: u.id, name: "ga", type: "google_analytics", pixelId: "G-ABC123", createdAt: new Date() });
+    await k.create(u.token, { long_url: "https://a.example", tags: ["b"] }); // "b" exists before the create below
+    const full = {
+      long_url: " https://example.com/full?x=1 ", alias: "full", domain_id: d.id, password: "secret", disabled: true,
+      title: " A title ", description: "A description", tags: ["a", "b", " a "], expires_at: "2099-01-02 03:04:05",
+      pixels: [p2.id, p1.id], rules: [{ type: "geo", key: "DE", value: "https://de.example" }, { type: "device", key: "phone", value: "https://m.example" }],
+    };
+    for (const body of [full, { long_url: "https://example.com/plain" }]) {
+      const created = await k.create(u.token, body);
+      expect(created.status).toBe(200);
+      const read = await k.call(u.token, "GET", `/api/links/${created.body.link.id}`);
+      expect(created.body.link).toEqual(read.body.link);
+    }
+  });
+
+  test("multiple_urls answers each link exactly as reading it back answers it", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const { body } = await k.create(u.token, {
+      multiple_urls: ["https://a.example", "https://b.example"], tags: ["x", "y"], expires_at: "2099-01-02 03:04:05",
+    });
+    for (const link of body.links) expect(link).toEqual((await k.call(u.token, "GET", `/api/links/${link.id}`)).body.link);
+  });
 });
 
 describe("POST /api/links/create — validation (422, one key per bad field)", () => {
