@@ -21,7 +21,7 @@ import { createMetadataFetcher, type MetadataFetcher } from "./metadata/fetcher"
 import { pixelRoutes } from "./pixels/routes";
 import { createPixelStore, type PixelStore } from "./pixels/store";
 import { createRedirectCache, type RedirectCache } from "./redirect/cache";
-import { redirectFastPath, redirectRoutes } from "./redirect/routes";
+import { fastRedirectRoute, redirectRoutes } from "./redirect/routes";
 import { createUnlocks, type Unlocks } from "./redirect/unlock";
 import { createGeo, type Geo } from "./redirect/visitor";
 import { createSettingsStore, randomSecret } from "./settings/store";
@@ -96,8 +96,9 @@ export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> =
 
 export function createApp(deps: AppDeps) {
   // "typebox" normalization strips unknown fields without coercing a string or an object into an array.
-  return new Elysia({ normalize: "typebox" })
-    .use(redirectFastPath(deps))
+  // Cached plain links are answered by Bun's router before the app (see fastRedirectRoute).
+  const toApp = (request: Request): Response | Promise<Response> => app.fetch(request);
+  const app = new Elysia({ normalize: "typebox", serve: { routes: fastRedirectRoute(deps, toApp) } })
     .use(httpBasics(deps.log))
     .get("/healthz", ({ set }) => {
       try {
@@ -122,6 +123,7 @@ export function createApp(deps: AppDeps) {
       .use(adminRoutes(deps))
       .use(qrRoutes(deps)))
     .use(redirectRoutes(deps));
+  return app;
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -145,12 +145,15 @@ function redirector(deps: RedirectDeps) {
   return { fast, get, post };
 }
 
-/** Answers cached plain links before routing; see redirector's fast. */
-export function redirectFastPath(deps: RedirectDeps) {
+/**
+ * GET /:slug as a route of Bun's own router (Elysia hands `serve.routes` to Bun.serve): a cached plain
+ * link is answered without Elysia's context or hooks; anything else goes on to `fallback`, the app.
+ */
+export function fastRedirectRoute(deps: RedirectDeps, fallback: (request: Request) => Response | Promise<Response>) {
   const { fast } = redirector(deps);
-  return new Elysia({ name: "redirect-fast" })
-    .onRequest(({ request, server }) => fast(request, server))
-    .as("global");
+  return {
+    "/:slug": { GET: (request: Request, server: Server) => fast(request, server) ?? fallback(request) },
+  };
 }
 
 export function redirectRoutes(deps: RedirectDeps) {

@@ -1,0 +1,88 @@
+// Redirects over a real socket, where a cached plain link is answered by Bun's router before the app:
+// the answers must be the app's, first visit or repeat, and every change must show at once.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { testApp, type TestApp } from "../support/app";
+
+const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+
+let k: TestApp;
+let origin: string;
+let token: string;
+let now = new Date("2029-06-01T00:00:00Z");
+
+beforeAll(async () => {
+  k = testApp({ deps: { now: () => now } });
+  token = (await k.user()).token;
+  k.app.listen({ port: 0, hostname: "127.0.0.1" });
+  origin = `http://127.0.0.1:${k.app.server!.port}`;
+});
+
+afterAll(async () => {
+  await k.app.stop(true);
+});
+
+const visit = (path: string, init: RequestInit = {}) => fetch(`${origin}${path}`, { redirect: "manual", ...init });
+const create = async (body: object) => (await k.create(token, body)).body.link;
+
+/** The same request twice: the first fills the cache, the second is the fast path's. */
+async function twice(path: string, init: RequestInit = {}) {
+  const first = await visit(path, init);
+  const second = await visit(path, init);
+  const shape = async (r: Response) => ({ status: r.status, location: r.headers.get("location"), cache: r.headers.get("cache-control"), body: await r.text() });
+  return [await shape(first), await shape(second)] as const;
+}
+
+describe("GET /:slug over a socket", () => {
+  test("a repeat visit answers exactly as the first, with the visitor's query string", async () => {
+    const link = await create({ long_url: "https://example.com/a?x=1" });
+    const [first, second] = await twice(`/${link.hash}?utm=mail`);
+    expect(first).toEqual({ status: 302, location: "https://example.com/a?x=1&utm=mail", cache: "private, no-store", body: "" });
+    expect(second).toEqual(first);
+  });
+
+  test("repeat visits are counted as clicks like the first", async () => {
+    const link = await create({ long_url: "https://example.com/count" });
+    for (let i = 0; i < 5; i++) await visit(`/${link.hash}`, { headers: { "user-agent": IPHONE } });
+    await k.deps.clicks.flush();
+    const stats = (await k.call(token, "GET", `/api/links/${link.id}/stats`)).body as any;
+    expect(stats.stats.total).toBe(5);
+    expect(stats.stats.devices).toEqual([{ key: "phone", clicks: 5 }]);
+  });
+
+  test("device rules are applied on repeat visits too", async () => {
+    const link = await create({ long_url: "https://desktop.example/", rules: [{ type: "device", key: "phone", value: "https://phone.example/" }] });
+    await visit(`/${link.hash}`);
+    expect((await visit(`/${link.hash}`, { headers: { "user-agent": IPHONE } })).headers.get("location")).toBe("https://phone.example/");
+    expect((await visit(`/${link.hash}`)).headers.get("location")).toBe("https://desktop.example/");
+  });
+
+  test("a cached link that is changed, disabled, expires or is deleted answers so at once", async () => {
+    const link = await create({ long_url: "https://before.example/", expires_at: "2029-06-02 00:00:00" });
+    await twice(`/${link.hash}`);
+    await k.call(token, "PATCH", `/api/links/${link.id}`, { long_url: "https://after.example/" });
+    expect((await visit(`/${link.hash}`)).headers.get("location")).toBe("https://after.example/");
+    now = new Date("2029-06-03T00:00:00Z");
+    expect((await visit(`/${link.hash}`)).status).toBe(410);
+    now = new Date("2029-06-01T00:00:00Z");
+    expect((await visit(`/${link.hash}`)).status).toBe(302);
+    await k.call(token, "DELETE", `/api/links/${link.id}`);
+    expect((await visit(`/${link.hash}`)).status).toBe(404);
+  });
+
+  test("password and pixel links, HEAD, unknown slugs and the app's own paths still go to the app", async () => {
+    const locked = await create({ long_url: "https://secret.example/", password: "pw" });
+    const [form, again] = await twice(`/${locked.hash}`);
+    expect(form.status).toBe(200);
+    expect(form.body).toContain("<form");
+    expect(again.status).toBe(200);
+    const plain = await create({ long_url: "https://plain.example/" });
+    await visit(`/${plain.hash}`);
+    const head = await visit(`/${plain.hash}`, { method: "HEAD" });
+    expect(head.status).toBe(302);
+    expect((await visit("/nope-nothing-here")).status).toBe(404);
+    const api = await visit("/api");
+    expect(api.status).toBe(404);
+    expect(((await api.json()) as any).status).toBe("error");
+    expect((await visit("/healthz")).status).toBe(200);
+  });
+});
