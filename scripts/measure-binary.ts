@@ -1,14 +1,21 @@
-// Measures the compiled binary: file size, start-up time to the first answered /healthz (median of
-// several starts on fresh databases) and idle resident memory after start. Not a test; run with
-//   bun scripts/measure-binary.ts [--runs 5]
+// Measures the compiled binary: file size, start-up time to the first answered /healthz (medians of
+// several starts, on an existing database and on fresh ones, where the first start also migrates and
+// hashes the first admin's password) and idle resident memory after start. Builds with the flags of
+// package.json's "build" script unless --binary names a built file. Not a test; run with
+// Each kind of start is measured on both cores and pinned to one (`taskset -c CPU`, as the bench runs
+// servers; a one-core VPS): Bun's JIT and GC threads then share the core with start-up.
+//   bun scripts/measure-binary.ts [--runs 11] [--binary PATH] [--cpu 1]
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 const root = join(import.meta.dir, "..");
-const { values } = parseArgs({ args: Bun.argv.slice(2), options: { runs: { type: "string", default: "5" } } });
-const runs = Math.max(1, Number(values.runs) || 5);
+const { values } = parseArgs({
+  args: Bun.argv.slice(2),
+  options: { runs: { type: "string", default: "11" }, binary: { type: "string" }, cpu: { type: "string", default: "1" } },
+});
+const runs = Math.max(1, Number(values.runs) || 11);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -34,57 +41,108 @@ function run(cmd: string[], cwd = root): void {
   if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed:\n${r.stdout.toString()}${r.stderr.toString()}`);
 }
 
+/** `bun build …` arguments of package.json's "build" script, so this measures what ships. */
+function buildArgs(outfile: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: { build: string } };
+  const command = pkg.scripts.build.split("&&").map((c) => c.trim()).find((c) => c.startsWith("bun build "));
+  if (!command) throw new Error(`no "bun build" in package.json's build script`);
+  const args = command.split(/\s+/).slice(1);
+  const out = args.indexOf("--outfile");
+  if (out < 0) throw new Error(`the build script names no --outfile`);
+  args[out + 1] = outfile;
+  return args;
+}
+
+interface Start {
+  ms: number;
+  rssMiB: number;
+}
+
+/** Starts kurz on `db`, times it to the first 200 from /healthz, reads its RSS a second later, stops it. */
+async function start(bin: string, dir: string, db: string, cpu: string | null): Promise<Start> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const t0 = performance.now();
+  const cmd = [bin, "serve", "--host", "127.0.0.1", "--port", String(port), "--db", db];
+  const proc = Bun.spawn(cpu === null ? cmd : ["taskset", "-c", cpu, ...cmd], { 
+    cwd: dir,
+    env: { HOME: dir, KURZ_ADMIN_EMAIL: "measure@example.com", KURZ_ADMIN_PASSWORD: "measure-password-123" },
+    stdout: "ignore",
+    stderr: "ignore",
+  });
+  try {
+    let ready = 0;
+    while (!ready) {
+      if (proc.exitCode !== null) throw new Error(`kurz exited with ${proc.exitCode} before answering /healthz`);
+      if (performance.now() - t0 > 15_000) throw new Error("no /healthz answer in 15 s");
+      try {
+        const response = await fetch(`${origin}/healthz`);
+        if (response.status === 200) ready = performance.now();
+      } catch {
+        await sleep(2);
+      }
+    }
+    await sleep(1000);
+    return { ms: ready - t0, rssMiB: rssMiB(proc.pid) };
+  } finally {
+    proc.kill("SIGTERM");
+    await proc.exited;
+  }
+}
+
+const summary = (xs: number[], digits: number, unit: string) =>
+  `${median(xs).toFixed(digits)} ${unit} (min ${Math.min(...xs).toFixed(digits)}, max ${Math.max(...xs).toFixed(digits)})`;
+
 const work = mkdtempSync(join(tmpdir(), "kurz-measure-"));
 try {
-  run([process.execPath, "scripts/gen-migrations.ts"]);
-  const buildStarted = performance.now();
-  run([process.execPath, "build", "src/main.ts", "--compile", "--minify", "--outfile", join(work, "build/kurz")]);
-  const buildMs = performance.now() - buildStarted;
   const bin = join(work, "kurz");
-  copyFileSync(join(work, "build/kurz"), bin);
-  rmSync(join(work, "build"), { recursive: true });
+  let buildMs = 0;
+  let built = "";
+  if (values.binary) {
+    copyFileSync(values.binary, bin);
+  } else {
+    run([process.execPath, "scripts/gen-migrations.ts"]);
+    const args = buildArgs(join(work, "build/kurz"));
+    built = `bun build ${args.filter((a) => a.startsWith("--") && a !== "--outfile").join(" ")}`;
+    const buildStarted = performance.now();
+    run([process.execPath, ...args]);
+    buildMs = performance.now() - buildStarted;
+    copyFileSync(join(work, "build/kurz"), bin);
+    rmSync(join(work, "build"), { recursive: true });
+  }
   const sizeMB = statSync(bin).size / 1e6;
 
-  const startMs: number[] = [];
-  const rss: number[] = [];
+  // The kinds of start alternate, so a burst of other work on the machine hits them alike.
+  const existingDir = mkdtempSync(join(work, "existing-"));
+  const existingDb = join(existingDir, "kurz.sqlite");
+  await start(bin, existingDir, existingDb, null); // creates it: migrations and the first admin
+  const pin = Bun.which("taskset") ? String(values.cpu) : null;
+  const kinds = [
+    { name: "existing database", cpu: null },
+    { name: "fresh database (migrate + first admin)", cpu: null },
+    ...(pin === null ? [] : [
+      { name: `existing database, one core (taskset -c ${pin})`, cpu: pin },
+      { name: `fresh database, one core (taskset -c ${pin})`, cpu: pin },
+    ]),
+  ];
+  const results = kinds.map(() => [] as Start[]);
   for (let i = 0; i < runs; i++) {
-    const dir = mkdtempSync(join(work, "run-"));
-    const port = await freePort();
-    const origin = `http://127.0.0.1:${port}`;
-    const t0 = performance.now();
-    const proc = Bun.spawn([bin, "serve", "--host", "127.0.0.1", "--port", String(port), "--db", join(dir, "kurz.sqlite")], {
-      cwd: dir,
-      env: { HOME: dir, KURZ_ADMIN_EMAIL: "measure@example.com", KURZ_ADMIN_PASSWORD: "measure-password-123" },
-      stdout: "ignore",
-      stderr: "ignore",
-    });
-    try {
-      let ready = 0;
-      while (!ready) {
-        if (proc.exitCode !== null) throw new Error(`kurz exited with ${proc.exitCode} before answering /healthz`);
-        if (performance.now() - t0 > 15_000) throw new Error("no /healthz answer in 15 s");
-        try {
-          const response = await fetch(`${origin}/healthz`);
-          if (response.status === 200) ready = performance.now();
-        } catch {
-          await sleep(2);
-        }
+    for (const [k, kind] of kinds.entries()) {
+      if (kind.name.startsWith("existing")) {
+        results[k]!.push(await start(bin, existingDir, existingDb, kind.cpu));
+      } else {
+        const dir = mkdtempSync(join(work, "run-"));
+        results[k]!.push(await start(bin, dir, join(dir, "kurz.sqlite"), kind.cpu));
       }
-      startMs.push(ready - t0);
-      await sleep(1000);
-      rss.push(rssMiB(proc.pid));
-    } finally {
-      proc.kill("SIGTERM");
-      await proc.exited;
     }
   }
 
   const rows: [string, string][] = [
     ["Bun", Bun.version],
-    ["build time (bun build --compile --minify)", `${(buildMs / 1000).toFixed(1)} s`],
+    ...(built ? [[`build time (${built})`, `${(buildMs / 1000).toFixed(1)} s`] as [string, string]] : []),
     ["binary size", `${sizeMB.toFixed(1)} MB (${(sizeMB / 1.048576).toFixed(1)} MiB)`],
-    [`start to first /healthz, median of ${runs}`, `${median(startMs).toFixed(0)} ms (min ${Math.min(...startMs).toFixed(0)}, max ${Math.max(...startMs).toFixed(0)})`],
-    [`idle RSS ~1 s after start, median of ${runs}`, `${median(rss).toFixed(1)} MiB (min ${Math.min(...rss).toFixed(1)}, max ${Math.max(...rss).toFixed(1)})`],
+    ...kinds.map((kind, k): [string, string] => [`start to first /healthz, ${kind.name}, median of ${runs}`, summary(results[k]!.map((s) => s.ms), 0, "ms")]),
+    ...kinds.map((kind, k): [string, string] => [`idle RSS ~1 s after start, ${kind.name}`, summary(results[k]!.map((s) => s.rssMiB), 1, "MiB")]),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`| ${"measure".padEnd(width)} | value`);

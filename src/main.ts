@@ -84,6 +84,9 @@ async function serve(config: Config): Promise<void> {
   // development off: Bun's development error page would show clients source paths and lines.
   const app = createApp(deps).listen({ port: config.port, hostname: config.host, reusePort: false, development: false, maxRequestBodySize: 16 * 1024 * 1024 });
   const server = app.server!;
+  // The build starts the binary with the JIT 8× more reluctant (--compile-jit-policy=8): start-up code
+  // runs once and is not worth compiling. Serving requests is, so the normal policy from here on.
+  Bun.unsafe.setJITPolicy(1);
   // With --port 0 the port is known only now; short URLs must name the real one.
   if (derivedBaseUrl) config.baseUrl = `http://localhost:${server.port}`;
   console.log(`kurz ${version} listening on http://${config.host}:${server.port} (base URL ${config.baseUrl}, ready in ${Math.round(performance.now() - started)} ms)`);

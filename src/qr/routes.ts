@@ -1,7 +1,6 @@
 // QR codes of short URLs, SVG by default or PNG: at /:slug/qr on the short URL's own host, and at
 // /api/links/:id/qr for the owner (same origin as the admin page, whatever the link's domain).
 import { Elysia, t } from "elysia";
-import QRCode from "qrcode";
 import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import { errorResponses } from "../http/envelope";
 import { apiNotFound } from "../http/plugin";
@@ -22,6 +21,8 @@ const qrQuery = t.Object({
 });
 
 async function qrResponse(url: string, query: typeof qrQuery.static): Promise<Response> {
+  // Loaded on the first QR code asked for, not at start-up.
+  const { default: QRCode } = await import("qrcode");
   const options = { width: query.size ?? 256, margin: 2, errorCorrectionLevel: "M" } as const;
   const headers = { "cache-control": "private, max-age=3600", "x-content-type-options": "nosniff" };
   if (query.format === "png") {

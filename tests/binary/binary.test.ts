@@ -118,6 +118,17 @@ async function stop(running: Running): Promise<void> {
   }
 }
 
+/** The `bun build` arguments of package.json's "build" script, so the test runs the binary that ships. */
+function buildArgs(outfile: string): string[] {
+  const command = pkg.scripts.build.split("&&").map((c) => c.trim()).find((c) => c.startsWith("bun build "));
+  if (!command) throw new Error(`no "bun build" in package.json's build script`);
+  const args = command.split(/\s+/).slice(1);
+  const out = args.indexOf("--outfile");
+  if (out < 0) throw new Error("the build script names no --outfile");
+  args[out + 1] = outfile;
+  return args;
+}
+
 beforeAll(async () => {
   // As `bun run build` does: refresh the migration index, then compile.
   const gen = Bun.spawnSync([process.execPath, "scripts/gen-migrations.ts"], { cwd: repo, stdout: "pipe", stderr: "pipe" });
@@ -125,7 +136,7 @@ beforeAll(async () => {
   const buildDir = tempDir("build");
   const built = join(buildDir, "kurz");
   const build = Bun.spawnSync(
-    [process.execPath, "build", "src/main.ts", "--compile", "--minify", "--outfile", built],
+    [process.execPath, ...buildArgs(built)],
     { cwd: repo, stdout: "pipe", stderr: "pipe" },
   );
   if (build.exitCode !== 0 || !existsSync(built)) {
@@ -351,6 +362,53 @@ describe("the compiled binary, run alone from an empty folder", () => {
         parsed = JSON.parse(line);
       } catch {}
       if (parsed && typeof parsed === "object") expect(Object.keys(parsed)).not.toContain("password");
+    }
+  });
+
+  test("/:slug/qr answers an SVG and ?format=png a PNG (the QR library loads on first use)", async () => {
+    const created = await createLink({ long_url: "https://example.com/qr", title: "qr" });
+    expect(created.status).toBe(200);
+    const svg = await fetch(`${created.body.link.short_url}/qr`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get("content-type")).toStartWith("image/svg+xml");
+    expect(await svg.text()).toContain("<svg");
+    const png = await fetch(`${created.body.link.short_url}/qr?format=png&size=128`);
+    expect(png.status).toBe(200);
+    expect(png.headers.get("content-type")).toBe("image/png");
+    expect([...new Uint8Array(await png.arrayBuffer()).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  });
+
+  test("a link created without a title takes the page's title (the HTML parser loads on first use)", async () => {
+    const page = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: () => new Response(`<!doctype html><html><head><title>Page from the binary test</title><meta name="description" content="Its description"></head><body></body></html>`, { headers: { "content-type": "text/html; charset=utf-8" } }),
+    });
+    const dir = tempDir("metadata");
+    const db = join(dir, "kurz.sqlite");
+    const otherPort = await freePort();
+    const other = `http://127.0.0.1:${otherPort}`;
+    const made = await runKurz(["user", "create", "--email", "meta@example.com", "--password", "metadata-password-123", "--api", "--db", db], { cwd: dir });
+    expect(made.exitCode).toBe(0);
+    const token = (JSON.parse(made.stdout.trim().split("\n").at(-1)!) as { api_token: string }).api_token;
+    const running = spawnKurz(
+      ["serve", "--host", "127.0.0.1", "--port", String(otherPort), "--db", db, "--base-url", other, "--fetch-allow-private"],
+      { cwd: dir, env: cleanEnv() },
+    );
+    try {
+      await waitUntil("/healthz answered", () => healthy(other), running);
+      const response = await fetch(`${other}/api/links/create`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ long_url: `http://127.0.0.1:${page.port}/article` }),
+      });
+      const body = (await response.json()) as any;
+      expect(response.status).toBe(200);
+      expect(body.link.title).toBe("Page from the binary test");
+      expect(body.link.description).toBe("Its description");
+    } finally {
+      await stop(running);
+      await page.stop(true);
     }
   });
 
