@@ -8,7 +8,7 @@ import { unpackCounts } from "../../src/clicks/store";
 const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"; // as src/links/slug.ts
 
 /** `count` distinct random 6-character slugs that are not in `taken`, like kurz's own hashes. */
-function randomSlugs(count: number, taken: Set<string>): string[] {
+export function randomSlugs(count: number, taken: Set<string>): string[] {
   const out: string[] = [];
   const seen = new Set(taken);
   while (out.length < count) {
