@@ -5,6 +5,8 @@
 //   headers Host, User-Agent and Referer read from the request
 //   nostore a second response header (Cache-Control: private, no-store)
 //   count   a counter per slug (the least a click can cost)
+//   route   the handler as a "/:slug" route of Bun's router instead of fetch
+//   spread  the response headers built with an object spread (as a helper with extra headers would)
 const [port, slugFile, partList] = Bun.argv.slice(2);
 const parts = new Set(partList!.split(","));
 const links = new Map<string, { id: number; location: string }>();
@@ -14,12 +16,9 @@ const links = new Map<string, { id: number; location: string }>();
 const counts = new Map<number, number>();
 let sink = 0;
 
-Bun.serve({
-  hostname: "127.0.0.1",
-  port: Number(port),
-  reusePort: false,
-  development: false,
-  fetch(request, server) {
+const extra: Record<string, string> = {};
+function handle(request: Request, server: { requestIP(r: Request): { address: string } | null }): Response {
+  {
     let location = "https://www.example.com/";
     if (parts.has("ip")) sink += server.requestIP(request)?.address.length ?? 0;
     if (parts.has("headers")) {
@@ -36,9 +35,20 @@ Bun.serve({
         if (parts.has("count")) counts.set(link.id, (counts.get(link.id) ?? 0) + 1);
       }
     }
-    const headers: Record<string, string> = parts.has("nostore") ? { location, "cache-control": "private, no-store" } : { location };
+    const headers: Record<string, string> = parts.has("spread")
+      ? { location, "cache-control": "private, no-store", ...extra }
+      : parts.has("nostore") ? { location, "cache-control": "private, no-store" } : { location };
     return new Response(null, { status: 302, headers });
-  },
+  }
+}
+
+Bun.serve({
+  hostname: "127.0.0.1",
+  port: Number(port),
+  reusePort: false,
+  development: false,
+  ...(parts.has("route") ? { routes: { "/:slug": { GET: handle } } } : {}),
+  fetch: handle,
 });
 console.log(`floor server (${partList}) on ${port}`);
 process.on("SIGTERM", () => process.exit(sink < 0 ? 1 : 0));

@@ -2,7 +2,7 @@
 // (scripts/bench/floor-server.ts), measured like the bench (wrk -t1 -c64, random slugs, pinned CPUs,
 // alternating rounds), as ratios to the bare server. It shows the ceiling kurz's redirect path can reach
 // on this Bun before doing anything of its own.
-// Usage: bun scripts/bench/floor.ts [--rounds 3] [--duration 4] [--links 10000]
+// Usage: bun scripts/bench/floor.ts [--rounds 3] [--duration 4] [--links 10000] [--variants "bare;ip;route,ip"]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,9 +13,9 @@ import { requireWrk, runWrk } from "./wrk";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
-  options: { rounds: { type: "string", default: "3" }, duration: { type: "string", default: "4" }, links: { type: "string", default: "10000" } },
+  options: { rounds: { type: "string", default: "3" }, duration: { type: "string", default: "4" }, links: { type: "string", default: "10000" }, variants: { type: "string" } },
 });
-const variants = ["bare", "lookup", "ip", "headers", "nostore", "lookup,count", "lookup,count,ip,headers,nostore"];
+const variants = (values.variants ?? "bare;lookup;ip;headers;nostore;spread;lookup,count;lookup,count,ip,headers,nostore").split(";");
 
 requireWrk();
 stopAllOnExit();

@@ -1,10 +1,10 @@
-// Records clicks without slowing redirects: a visit is counted in memory per hour, link and visitor
-// profile (agent, country, referrer host: read once per distinct visitor and remembered), and every
-// second the counts are appended to the database as one row (see store.ts). flush() on shutdown loses
+// Records clicks without slowing redirects: a visit becomes an entry (hour, link, visitor profile) in
+// memory, the profile (agent, country, referrer host) read once per distinct visitor and remembered,
+// and every second the entries are appended to the database as one row (see store.ts). flush() on shutdown loses
 // none; a kill -9 loses at most the last second.
 import { GenerationCache } from "../redirect/cache";
 import { agentOf, pickClientIp, referrerHost, type Agent, type Geo } from "../redirect/visitor";
-import type { ClickCount, ClickStore } from "./store";
+import type { ClickStore } from "./store";
 
 /** What a redirect hands over, unparsed; the raw IP lives only until the batch is written and is never stored. */
 export interface Visit {
@@ -33,9 +33,9 @@ export function createClickRecorder(deps: {
   log: (message: string, error?: unknown) => void;
   now?: () => Date;
   intervalMs?: number;
-  /** Distinct counts (hour, link, profile) held before a flush comes early. */
+  /** Clicks held before a flush comes early. */
   batchSize?: number;
-  /** Distinct counts held at most while the database cannot be written. */
+  /** Clicks held at most while the database cannot be written (16 bytes each). */
   maxBuffered?: number;
   /** Batches older than this are folded when redirects are quiet… */
   foldAfterMs?: number;
@@ -47,7 +47,7 @@ export function createClickRecorder(deps: {
   const now = deps.now ?? (() => new Date());
   const intervalMs = deps.intervalMs ?? 1000;
   const batchSize = deps.batchSize ?? 50_000;
-  const maxBuffered = deps.maxBuffered ?? 500_000;
+  const maxBuffered = deps.maxBuffered ?? 2_000_000;
   const foldAfterMs = deps.foldAfterMs ?? 60_000;
   const foldByMs = deps.foldByMs ?? 10 * 60_000;
   const quietRate = deps.quietRate ?? 1_000;
@@ -59,7 +59,8 @@ export function createClickRecorder(deps: {
   // repeat a few agents, addresses and referrers, and short keys are cheap to look up.
   const countries = new GenerationCache<{ code: string | null }>(20_000);
   const referrers = new GenerationCache<{ host: string | null }>(5_000);
-  const ids = new Map<Agent, Map<string, number>>();
+  // Profile ids by agent, then country, then referrer host ("" for none).
+  const ids = new Map<Agent, Map<string, Map<string, number>>>();
   function profileOf(v: Visit): number {
     let country = v.country;
     if (country === null) {
@@ -75,38 +76,28 @@ export function createClickRecorder(deps: {
       referrer = known.host;
     }
     const agent = agentOf(v.userAgent);
-    let byPlace = ids.get(agent);
-    if (byPlace === undefined) {
+    let byCountry = ids.get(agent);
+    if (byCountry === undefined) {
       if (ids.size >= 5_000) ids.clear(); // agentOf's own cache made new objects meanwhile
-      ids.set(agent, (byPlace = new Map()));
+      ids.set(agent, (byCountry = new Map()));
     }
-    const place = referrer === null ? country ?? "" : `${country ?? ""} ${referrer}`;
-    let id = byPlace.get(place);
+    let byReferrer = byCountry.get(country ?? "");
+    if (byReferrer === undefined) byCountry.set(country ?? "", (byReferrer = new Map()));
+    let id = byReferrer.get(referrer ?? "");
     if (id === undefined) {
       id = deps.store.profileId({ country, device: agent.device, browser: agent.browser, os: agent.os, referrer, bot: agent.bot });
-      if (byPlace.size >= 1_000) byPlace.clear();
-      byPlace.set(place, id);
+      if (byReferrer.size >= 1_000) byReferrer.clear();
+      byReferrer.set(referrer ?? "", id);
     }
     return id;
   }
 
-  // This second's clicks, counted as they come by hour, then profile, then link (numbers as keys: no
-  // string is built per visit); visits whose profile could not be read (the database was busy) wait as
-  // they are for the next flush.
-  let counts = new Map<number, Map<number, Map<number, number>>>();
-  let distinct = 0;
-  let counted = 0;
+  // This second's clicks as they come, each an entry of click_batches' format (hour, link, profile, 1)
+  // in a growing array: a visit costs three stores, and a flush writes the filled part as it is. Visits
+  // whose profile could not be read (the database was busy) wait as they are for the next flush.
+  let entries = new Uint32Array(4 * 1024);
+  let used = 0;
   let unread: Visit[] = [];
-
-  function add(hour: number, profileId: number, linkId: number, clicks: number): void {
-    let byProfile = counts.get(hour);
-    if (byProfile === undefined) counts.set(hour, (byProfile = new Map()));
-    let byLink = byProfile.get(profileId);
-    if (byLink === undefined) byProfile.set(profileId, (byLink = new Map()));
-    const before = byLink.get(linkId);
-    if (before === undefined) distinct++;
-    byLink.set(linkId, (before ?? 0) + clicks);
-  }
 
   function count(v: Visit): boolean {
     let profileId: number;
@@ -115,34 +106,34 @@ export function createClickRecorder(deps: {
     } catch {
       return false;
     }
-    add(Math.floor(v.at / 3_600_000), profileId, v.linkId, 1);
-    counted++;
+    if (used * 4 === entries.length) {
+      const bigger = new Uint32Array(entries.length * 2);
+      bigger.set(entries);
+      entries = bigger;
+    }
+    const at = used * 4;
+    entries[at] = Math.floor(v.at / 3_600_000);
+    entries[at + 1] = v.linkId;
+    entries[at + 2] = profileId;
+    entries[at + 3] = 1;
+    used++;
     return true;
   }
 
   async function writeBuffered(): Promise<number> {
     if (unread.length) unread = unread.filter((v) => !count(v));
-    if (!counted) return 0;
-    const rows: ClickCount[] = [];
-    for (const [hour, byProfile] of counts) {
-      for (const [profileId, byLink] of byProfile) {
-        for (const [linkId, clicks] of byLink) rows.push({ hour, linkId, profileId, clicks });
-      }
-    }
-    const visits = counted;
-    counts = new Map();
-    distinct = 0;
-    counted = 0;
+    if (!used) return 0;
     try {
-      deps.store.append(rows, now());
-      return visits;
+      deps.store.append(new Uint8Array(entries.buffer, 0, used * 16), now());
     } catch (error) {
-      // Keep the clicks for the next attempt (a busy or briefly unavailable database).
-      for (const c of rows) add(c.hour, c.profileId, c.linkId, c.clicks);
-      counted += visits;
+      // Kept for the next attempt (a busy or briefly unavailable database).
       deps.log("could not write clicks; will retry", error);
       return 0;
     }
+    const visits = used;
+    used = 0;
+    if (entries.length > 4 * 65_536) entries = new Uint32Array(4 * 1024); // a burst's memory is given back
+    return visits;
   }
 
   const flush = (): Promise<number> => (writing = writing.then(writeBuffered, writeBuffered));
@@ -171,10 +162,10 @@ export function createClickRecorder(deps: {
   return {
     record(visit) {
       // The database is down for long: shed load rather than memory.
-      if (distinct >= maxBuffered || unread.length >= maxBuffered) return;
+      if (used >= maxBuffered || unread.length >= maxBuffered) return;
       visitsSinceTick++;
       if (!count(visit)) unread.push(visit);
-      if (distinct >= batchSize && !scheduled) {
+      if (used >= batchSize && !scheduled) {
         scheduled = true;
         setImmediate(() => {
           scheduled = false;
@@ -191,6 +182,6 @@ export function createClickRecorder(deps: {
       clearInterval(timer);
       return flush();
     },
-    pending: () => counted + unread.length,
+    pending: () => used + unread.length,
   };
 }

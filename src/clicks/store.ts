@@ -1,5 +1,5 @@
-// All SQL about clicks. Clicks arrive as counts per hour, link and visitor profile. Each flush appends
-// its counts as one packed row to click_batches: one insert a second and no index to update per click,
+// All SQL about clicks. Clicks arrive as entries (hour, link, visitor profile, clicks). Each flush
+// appends its entries as one packed row to click_batches: one insert a second and no index to update per click,
 // whatever the traffic and however many links it spreads over. A fold, run while redirects are quiet,
 // adds the batches up into click_hours (keyed by link, so a link's statistics are one range read) and
 // deletes them in the same transaction. Statistics read click_hours plus the batches not folded yet, so
@@ -28,19 +28,8 @@ export interface Counted { key: string; clicks: number }
 const HOUR = 3_600_000;
 const ENTRY_BYTES = 16;
 
-/** Counts as click_batches.counts stores them: four little-endian uint32s each. */
-export function packCounts(counts: ClickCount[]): Uint8Array {
-  const bytes = new Uint8Array(counts.length * ENTRY_BYTES);
-  const view = new DataView(bytes.buffer);
-  counts.forEach((c, i) => {
-    const at = i * ENTRY_BYTES;
-    view.setUint32(at, c.hour, true);
-    view.setUint32(at + 4, c.linkId, true);
-    view.setUint32(at + 8, c.profileId, true);
-    view.setUint32(at + 12, c.clicks, true);
-  });
-  return bytes;
-}
+// Entries are written from a Uint32Array as they are, which is little-endian on every platform Bun runs on.
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error("kurz needs a little-endian machine");
 
 export function unpackCounts(bytes: Uint8Array, each: (hour: number, linkId: number, profileId: number, clicks: number) => void): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -119,9 +108,9 @@ export function createClickStore(db: Db) {
       return upsertProfile.get(profileKey(p), p.country, p.device, p.browser, p.os, p.referrer, p.bot ? 1 : 0)!.id;
     },
 
-    /** Appends one flush's counts as one row. */
-    append(counts: ClickCount[], at: Date): void {
-      if (counts.length) appendBatch.run(Math.floor(at.getTime() / 1000), packCounts(counts));
+    /** Appends one flush's entries (four uint32s each: hour, link id, profile id, clicks) as one row. */
+    append(entries: Uint8Array, at: Date): void {
+      if (entries.byteLength) appendBatch.run(Math.floor(at.getTime() / 1000), entries);
     },
 
     /** When the oldest batch not folded yet was written, or null when all are folded. */

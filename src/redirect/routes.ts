@@ -50,11 +50,12 @@ class VisitContext implements Visitor {
   }
 }
 
-function redirectTo(location: string, headers: Record<string, string> = {}): Response {
-  return new Response(null, { status: 302, headers: { location, "cache-control": "private, no-store", ...headers } });
+function redirectTo(location: string, headers?: Record<string, string>): Response {
+  const base = { location, "cache-control": "private, no-store" };
+  return new Response(null, { status: 302, headers: headers ? { ...base, ...headers } : base });
 }
 
-/** Path and query of a request URL ("http://host/abc?x=1" → "abc", "x=1"), without parsing the whole URL. */
+/** The path of a request URL without its slash and query ("http://host/abc?x=1" → "abc"), without parsing the URL. */
 function slugOf(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2) + 1;
   const query = url.indexOf("?", start);
@@ -72,7 +73,7 @@ function redirector(deps: RedirectDeps) {
     return link;
   }
 
-  function sendOn(link: RedirectLink, visit: VisitContext, headers: Record<string, string> = {}): Response {
+  function sendOn(link: RedirectLink, visit: VisitContext, headers?: Record<string, string>): Response {
     const destination = withVisitorQuery(pickDestination(link.longUrl, link.rules, visit), visit.search);
     const userAgent = visit.request.headers.get("user-agent");
     if (visit.counts) {
@@ -90,7 +91,7 @@ function redirector(deps: RedirectDeps) {
     // Crawlers and preview bots get a plain redirect, so previews show the destination.
     if (!link.pixels.length || agentOf(userAgent).bot) return redirectTo(destination, headers);
     const page = pixelPage(destination, link.pixels);
-    for (const [name, value] of Object.entries(headers)) page.headers.set(name, value);
+    for (const [name, value] of Object.entries(headers ?? {})) page.headers.set(name, value);
     return page;
   }
 
@@ -126,7 +127,7 @@ function redirector(deps: RedirectDeps) {
   }
 
   /**
-   * The hot path: a GET for a cached, enabled, unexpired link without password or pixels is answered
+   * The hot path: a GET for a cached, enabled, unexpired link without a password is answered
    * here, synchronously and before any routing. Anything else (a first visit, a page to show, any other
    * route) gives undefined and takes the routes below.
    */
@@ -137,7 +138,7 @@ function redirector(deps: RedirectDeps) {
     const domain = deps.redirectCache.peekHostHeader(request.headers.get("host") ?? "");
     if (!domain) return;
     const link = deps.redirectCache.peekLink(domain.row?.id ?? null, slug);
-    if (!link || link.disabled || link.passwordHash || link.pixels.length) return;
+    if (!link || link.disabled || link.passwordHash) return;
     if (link.expiresAt && link.expiresAt.getTime() <= deps.now().getTime()) return;
     return sendOn(link, new VisitContext(request, slug, server, deps));
   }

@@ -69,7 +69,27 @@ describe("GET /:slug over a socket", () => {
     expect((await visit(`/${link.hash}`)).status).toBe(404);
   });
 
-  test("password and pixel links, HEAD, unknown slugs and the app's own paths still go to the app", async () => {
+  test("a pixel link's page is the same on repeat visits, carries each visitor's query string, and changes with the pixels", async () => {
+    const pixel = (await k.call(token, "POST", "/api/pixels", { name: "fb", type: "facebook", pixel_id: "123456789012345" })).body.pixel;
+    const link = await create({ long_url: "https://shop.example/item", pixels: [pixel.id] });
+    const [first, second] = await twice(`/${link.hash}`, { headers: { "user-agent": IPHONE } });
+    expect(first.status).toBe(200);
+    expect(first.body).toContain("123456789012345");
+    expect(second).toEqual(first);
+    const withQuery = await (await visit(`/${link.hash}?ref=mail`, { headers: { "user-agent": IPHONE } })).text();
+    expect(withQuery).toContain("https://shop.example/item?ref=mail");
+    const csp = (await visit(`/${link.hash}?ref=mail`, { headers: { "user-agent": IPHONE } })).headers.get("content-security-policy");
+    expect(csp).toContain("script-src 'sha256-");
+    const bot = await visit(`/${link.hash}`); // Bun's own agent counts as a bot: a plain redirect
+    expect(bot.status).toBe(302);
+    const other = (await k.call(token, "POST", "/api/pixels", { name: "ga", type: "google_analytics", pixel_id: "G-ABCDEF1234" })).body.pixel;
+    await k.call(token, "PATCH", `/api/links/${link.id}`, { pixels: [other.id] });
+    const changed = await (await visit(`/${link.hash}`, { headers: { "user-agent": IPHONE } })).text();
+    expect(changed).toContain("G-ABCDEF1234");
+    expect(changed).not.toContain("123456789012345");
+  });
+
+  test("password links, HEAD, unknown slugs and the app's own paths still go to the app", async () => {
     const locked = await create({ long_url: "https://secret.example/", password: "pw" });
     const [form, again] = await twice(`/${locked.hash}`);
     expect(form.status).toBe(200);

@@ -18,7 +18,23 @@ function directive(name: string, sources: string[]): string {
   return `${name} ${unique.length ? unique.join(" ") : "'none'"}`;
 }
 
+// Pages made before, by the link's pixel list (the redirect cache's, so they go with it) and destination:
+// the CSP's script hashes and the markup are the same for every visit without a query string of its own.
+const made = new WeakMap<LinkPixel[], Map<string, { body: SafeHtml; csp: string }>>();
+const DESTINATIONS_KEPT = 16;
+
 export function pixelPage(destination: string, pixels: LinkPixel[]): Response {
+  let pages = made.get(pixels);
+  if (pages === undefined) made.set(pixels, (pages = new Map()));
+  let page = pages.get(destination);
+  if (page === undefined) {
+    if (pages.size >= DESTINATIONS_KEPT) pages.clear();
+    pages.set(destination, (page = renderPixelPage(destination, pixels)));
+  }
+  return htmlResponse(page.body, { csp: page.csp });
+}
+
+function renderPixelPage(destination: string, pixels: LinkPixel[]): { body: SafeHtml; csp: string } {
   const snippets: PixelSnippet[] = pixels.flatMap((p) => (isPixelType(p.type) ? [pixelSnippet(p.type, p.id)] : []));
   const all = (pick: (s: PixelSnippet) => string[]) => snippets.flatMap(pick);
   const go = `setTimeout(function(){location.replace(${scriptJson(destination)})},${DELAY_MS});`;
@@ -35,5 +51,5 @@ export function pixelPage(destination: string, pixels: LinkPixel[]): Response {
     "frame-ancestors 'none'",
   ].join("; ");
   const body = html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><meta http-equiv="refresh" content="${`2;url=${destination}`}"><title>Redirecting…</title><style>${new SafeHtml(style)}</style>${inline.map((js) => html`<script>${new SafeHtml(js)}</script>`)}${all((s) => s.externalScripts).map((src) => html`<script async src="${src}"></script>`)}</head><body><p>Redirecting to <a href="${destination}">${new URL(destination).host}</a>…</p><noscript>${all((s) => s.images).map((src) => html`<img src="${src}" width="1" height="1" alt="">`)}</noscript></body></html>`;
-  return htmlResponse(body, { csp });
+  return { body, csp };
 }
