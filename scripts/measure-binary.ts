@@ -9,6 +9,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { shippedBuildArgs } from "./build-args";
 
 const root = join(import.meta.dir, "..");
 const { values } = parseArgs({
@@ -39,18 +40,6 @@ function rssMiB(pid: number): number {
 function run(cmd: string[], cwd = root): void {
   const r = Bun.spawnSync(cmd, { cwd, stdout: "pipe", stderr: "pipe" });
   if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed:\n${r.stdout.toString()}${r.stderr.toString()}`);
-}
-
-/** `bun build …` arguments of package.json's "build" script, so this measures what ships. */
-function buildArgs(outfile: string): string[] {
-  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: { build: string } };
-  const command = pkg.scripts.build.split("&&").map((c) => c.trim()).find((c) => c.startsWith("bun build "));
-  if (!command) throw new Error(`no "bun build" in package.json's build script`);
-  const args = command.split(/\s+/).slice(1);
-  const out = args.indexOf("--outfile");
-  if (out < 0) throw new Error(`the build script names no --outfile`);
-  args[out + 1] = outfile;
-  return args;
 }
 
 interface Start {
@@ -102,7 +91,7 @@ try {
     copyFileSync(values.binary, bin);
   } else {
     run([process.execPath, "scripts/gen-migrations.ts"]);
-    const args = buildArgs(join(work, "build/kurz"));
+    const args = shippedBuildArgs(join(work, "build/kurz"));
     built = `bun build ${args.filter((a) => a.startsWith("--") && a !== "--outfile").join(" ")}`;
     const buildStarted = performance.now();
     run([process.execPath, ...args]);

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { shippedBuildArgs } from "../build-args";
 
 export const repo = join(import.meta.dir, "../..");
 
@@ -49,7 +50,7 @@ export function run(cmd: string[], options: { cwd?: string; env?: Record<string,
 export function buildBinary(out: string): { path: string; ms: number } {
   run([process.execPath, "scripts/gen-migrations.ts"]);
   const started = performance.now();
-  run([process.execPath, "build", "src/main.ts", "--compile", "--minify", "--outfile", out]);
+  run([process.execPath, ...shippedBuildArgs(out)]);
   return { path: out, ms: performance.now() - started };
 }
 

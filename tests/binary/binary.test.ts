@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pkg from "../../package.json";
+import { shippedBuildArgs } from "../../scripts/build-args";
 
 const repo = join(import.meta.dir, "../..");
 const ADMIN_EMAIL = "binary-admin@example.com";
@@ -118,17 +119,6 @@ async function stop(running: Running): Promise<void> {
   }
 }
 
-/** The `bun build` arguments of package.json's "build" script, so the test runs the binary that ships. */
-function buildArgs(outfile: string): string[] {
-  const command = pkg.scripts.build.split("&&").map((c) => c.trim()).find((c) => c.startsWith("bun build "));
-  if (!command) throw new Error(`no "bun build" in package.json's build script`);
-  const args = command.split(/\s+/).slice(1);
-  const out = args.indexOf("--outfile");
-  if (out < 0) throw new Error("the build script names no --outfile");
-  args[out + 1] = outfile;
-  return args;
-}
-
 beforeAll(async () => {
   // As `bun run build` does: refresh the migration index, then compile.
   const gen = Bun.spawnSync([process.execPath, "scripts/gen-migrations.ts"], { cwd: repo, stdout: "pipe", stderr: "pipe" });
@@ -136,7 +126,7 @@ beforeAll(async () => {
   const buildDir = tempDir("build");
   const built = join(buildDir, "kurz");
   const build = Bun.spawnSync(
-    [process.execPath, ...buildArgs(built)],
+    [process.execPath, ...shippedBuildArgs(built)],
     { cwd: repo, stdout: "pipe", stderr: "pipe" },
   );
   if (build.exitCode !== 0 || !existsSync(built)) {

@@ -2,6 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { shippedBuildArgs } from "../../scripts/build-args";
 
 export const repo = join(import.meta.dir, "../..");
 
@@ -21,7 +22,7 @@ export function buildBinary(dir: string): string {
   const gen = Bun.spawnSync(["bun", "scripts/gen-migrations.ts"], { cwd: repo });
   if (gen.exitCode !== 0) throw new Error(gen.stderr.toString());
   const out = join(dir, "kurz");
-  const build = Bun.spawnSync(["bun", "build", "src/main.ts", "--compile", "--minify", "--outfile", out], { cwd: repo });
+  const build = Bun.spawnSync([process.execPath, ...shippedBuildArgs(out)], { cwd: repo });
   if (build.exitCode !== 0) throw new Error(build.stderr.toString());
   return out;
 }
