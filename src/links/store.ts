@@ -78,6 +78,12 @@ export function createLinkStore(db: Db) {
   const onDomain = db.select(redirectColumns).from(links)
     .where(and(eq(links.domainId, sql.placeholder("domainId")), eq(links.slug, sql.placeholder("slug")))).prepare();
 
+  function forRedirectNow(domainId: number | null, slug: string): RedirectLink | undefined {
+    const row = domainId === null ? onDefaultDomain.get({ slug }) : onDomain.get({ domainId, slug });
+    if (!row) return undefined;
+    return { ...row, rules: JSON.parse(row.rules) as Rule[], pixels: JSON.parse(row.pixels) as LinkPixel[] };
+  }
+
   function tagIds(userId: number, names: string[]): number[] {
     if (names.length === 0) return [];
     db.insert(tags).values(names.map((name) => ({ userId, name }))).onConflictDoNothing().run();
@@ -277,10 +283,11 @@ export function createLinkStore(db: Db) {
     },
 
     async forRedirect(domainId: number | null, slug: string): Promise<RedirectLink | undefined> {
-      const row = domainId === null ? onDefaultDomain.get({ slug }) : onDomain.get({ domainId, slug });
-      if (!row) return undefined;
-      return { ...row, rules: JSON.parse(row.rules) as Rule[], pixels: JSON.parse(row.pixels) as LinkPixel[] };
+      return forRedirectNow(domainId, slug);
     },
+
+    /** forRedirect without a promise: SQLite answers at once, so the redirect fast path can fill its cache. */
+    forRedirectNow,
   };
 }
 

@@ -8,8 +8,8 @@ import type { RedirectLink } from "../links/store";
 export interface RedirectCache {
   link(domainId: number | null, slug: string, load: () => Promise<RedirectLink | undefined>): Promise<RedirectLink | undefined>;
   domain(host: string, load: () => Promise<DomainRow | undefined>): Promise<DomainRow | undefined>;
-  /** What is cached, without loading: a link, or undefined when it is not cached. */
-  peekLink(domainId: number | null, slug: string): RedirectLink | undefined;
+  /** link() with a loader that answers at once (SQLite), so no promise is made. */
+  linkNow(domainId: number | null, slug: string, load: () => RedirectLink | undefined): RedirectLink | undefined;
   /**
    * The cached answer for a request's raw Host header ({row: undefined}: known to be no custom domain),
    * or undefined when that header has not been resolved yet.
@@ -107,7 +107,14 @@ export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number
       domains.set(host, { row });
       return row;
     },
-    peekLink: (domainId, slug) => links.get(key(domainId, slug)),
+    linkNow(domainId, slug, load) {
+      const k = key(domainId, slug);
+      const hit = links.get(k);
+      if (hit) return hit;
+      const link = load();
+      if (link) links.set(k, link);
+      return link;
+    },
     peekHostHeader: (header) => headers.get(header),
     rememberHostHeader: (header, row) => headers.set(header, { row }),
     forgetLink(domainId, slug) {

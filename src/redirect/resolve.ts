@@ -22,7 +22,7 @@ export function hostOf(request: Request): string {
  * Destinations as Location headers want them, computed once per cached link: WHATWG-serialised
  * (IDN hosts in punycode, spaces and non-ASCII percent-encoded).
  */
-function prepared(link: RedirectLink | undefined): RedirectLink | undefined {
+export function prepared(link: RedirectLink | undefined): RedirectLink | undefined {
   if (!link) return link;
   const href = (url: string) => new URL(url).href;
   return { ...link, longUrl: href(link.longUrl), rules: link.rules.map((r) => ({ ...r, value: href(r.value) })) };

@@ -6,7 +6,7 @@ import { aliasPattern } from "../links/slug";
 import type { RedirectLink } from "../links/store";
 import { withVisitorQuery } from "../links/url";
 import { apiNotFound } from "../http/plugin";
-import { resolveShortUrl, type ResolveDeps } from "./resolve";
+import { prepared, resolveShortUrl, type ResolveDeps } from "./resolve";
 import { expiredPage, notFoundPage, passwordPage, tooManyRequestsPage } from "./pages";
 import { pixelPage } from "./pages/pixels";
 import { pickDestination, type Visitor } from "./rules";
@@ -127,9 +127,10 @@ function redirector(deps: RedirectDeps) {
   }
 
   /**
-   * The hot path: a GET for a cached, enabled, unexpired link without a password is answered
-   * here, synchronously and before any routing. Anything else (a first visit, a page to show, any other
-   * route) gives undefined and takes the routes below.
+   * The hot path: a GET for an enabled, unexpired link without a password, on a host seen before, is
+   * answered here, synchronously and before any routing (a link not in the cache is read at once, as
+   * SQLite allows). Anything else (a page to show, an unknown slug, any other route) gives undefined and
+   * takes the routes below.
    */
   function fast(request: Request, server: Server): Response | undefined {
     if (request.method !== "GET") return;
@@ -137,7 +138,8 @@ function redirector(deps: RedirectDeps) {
     if (slug === "api" || !aliasPattern.test(slug)) return;
     const domain = deps.redirectCache.peekHostHeader(request.headers.get("host") ?? "");
     if (!domain) return;
-    const link = deps.redirectCache.peekLink(domain.row?.id ?? null, slug);
+    const domainId = domain.row?.id ?? null;
+    const link = deps.redirectCache.linkNow(domainId, slug, () => prepared(deps.links.forRedirectNow(domainId, slug)));
     if (!link || link.disabled || link.passwordHash) return;
     if (link.expiresAt && link.expiresAt.getTime() <= deps.now().getTime()) return;
     return sendOn(link, new VisitContext(request, slug, server, deps));
@@ -153,7 +155,17 @@ function redirector(deps: RedirectDeps) {
 export function fastRedirectRoute(deps: RedirectDeps, fallback: (request: Request) => Response | Promise<Response>) {
   const { fast } = redirector(deps);
   return {
-    "/:slug": { GET: (request: Request, server: Server) => fast(request, server) ?? fallback(request) },
+    "/:slug": {
+      GET(request: Request, server: Server) {
+        let answer: Response | undefined;
+        try {
+          answer = fast(request, server);
+        } catch {
+          answer = undefined; // e.g. the database is busy: the app's own path answers, with its error pages
+        }
+        return answer ?? fallback(request);
+      },
+    },
   };
 }
 

@@ -40,6 +40,29 @@ describe("GET /:slug over a socket", () => {
     expect(second).toEqual(first);
   });
 
+  test("a link the cache does not hold yet is read at once; a database error there falls back to the app's path", async () => {
+    const fresh = await create({ long_url: "https://example.com/fresh" });
+    await visit("/no-such-link-here"); // the Host header is known from here on
+    expect((await visit(`/${fresh.hash}`)).headers.get("location")).toBe("https://example.com/fresh");
+
+    const link = await create({ long_url: "https://example.com/first" });
+    const read = k.deps.links.forRedirectNow;
+    let calls = 0;
+    k.deps.links.forRedirectNow = () => {
+      calls++;
+      throw new Error("database is locked");
+    };
+    try {
+      const first = await visit(`/${link.hash}`);
+      expect(first.status).toBe(302); // the app's path read it (and cached it) instead
+      expect(first.headers.get("location")).toBe("https://example.com/first");
+      expect((await visit(`/${link.hash}`)).headers.get("location")).toBe("https://example.com/first");
+      expect(calls).toBe(1);
+    } finally {
+      k.deps.links.forRedirectNow = read;
+    }
+  });
+
   test("repeat visits are counted as clicks like the first", async () => {
     const link = await create({ long_url: "https://example.com/count" });
     for (let i = 0; i < 5; i++) await visit(`/${link.hash}`, { headers: { "user-agent": IPHONE } });
