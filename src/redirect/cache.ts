@@ -1,5 +1,6 @@
 // The redirect path's memory: hot links and custom-domain hosts, so a repeat visit touches no database.
 // 10,000 hot links hold nearly all traffic of most installs in ~20 MB; a miss is one indexed lookup.
+// A link enters on its second read (see `keep`).
 // Whatever changes a link or a domain forgets it here; entries also age out so that another node's
 // change shows within about a second (SPEC §6).
 import type { DomainRow } from "../domains/store";
@@ -85,6 +86,13 @@ export class GenerationCache<V> {
 export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number } = {}): RedirectCache {
   const ttl = options.ttlMs ?? 0; // 0: no ageing (one node owns the database)
   const links = new GenerationCache<RedirectLink>(options.maxLinks ?? 10_000, ttl);
+  // A link is kept on its second read in the recent past: links read once each (a crawler, or traffic
+  // spread evenly over a million links) then neither push the hot ones out nor churn the heap.
+  const seen = new GenerationCache<true>(options.maxLinks ?? 10_000);
+  const keep = (k: string, link: RedirectLink) => {
+    if (seen.get(k)) links.set(k, link);
+    else seen.set(k, true);
+  };
   // Negative answers are cached too: any Host header can arrive, so the map is bounded and short-lived.
   const domains = new GenerationCache<{ row: DomainRow | undefined }>(1_000, ttl || 60_000);
   // The same, by the Host header as it arrives, so a repeat visit need not normalise it.
@@ -97,7 +105,7 @@ export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number
       const hit = links.get(k);
       if (hit) return hit;
       const link = await load();
-      if (link) links.set(k, link);
+      if (link) keep(k, link);
       return link;
     },
     async domain(host, load) {
@@ -112,7 +120,7 @@ export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number
       const hit = links.get(k);
       if (hit) return hit;
       const link = load();
-      if (link) links.set(k, link);
+      if (link) keep(k, link);
       return link;
     },
     peekHostHeader: (header) => headers.get(header),
