@@ -11,7 +11,7 @@ import { expiredPage, notFoundPage, passwordPage, tooManyRequestsPage } from "./
 import { pixelPage } from "./pages/pixels";
 import { pickDestination, type Visitor } from "./rules";
 import type { Unlocks } from "./unlock";
-import { agentOf, cdnCountry, clientIp, forwardedIp, visitorCountry, type Geo } from "./visitor";
+import { agentOf, cdnCountry, clientIp, forwardedIp, visitorCountry, type Geo, type VisitorSource } from "./visitor";
 
 export interface RedirectDeps extends ResolveDeps {
   geo: Geo;
@@ -27,26 +27,27 @@ type Server = { requestIP(r: Request): { address: string } | null } | null;
 /** One visit's request, read lazily: most redirects need neither the country nor the agent. */
 class VisitContext implements Visitor {
   #country: string | null | undefined;
-  readonly source;
+  readonly source: VisitorSource;
+  readonly headers: Headers;
   /** HEAD requests (link checkers) are answered but not counted as clicks. */
   readonly counts: boolean;
-  constructor(readonly request: Request, readonly slug: string, server: Server, private readonly deps: RedirectDeps) {
+  constructor(readonly request: Request, readonly slug: string, server: Server, private readonly deps: RedirectDeps, readonly url = request.url) {
     this.counts = request.method !== "HEAD";
-    this.source = { headers: request.headers, socketIp: server?.requestIP(request)?.address ?? null, trustProxy: deps.config.trustProxy };
+    this.headers = request.headers;
+    this.source = { headers: this.headers, socketIp: server?.requestIP(request)?.address ?? null, trustProxy: deps.config.trustProxy };
   }
   country(): string | null {
     return this.#country === undefined ? (this.#country = visitorCountry(this.source, this.deps.geo)) : this.#country;
   }
   device() {
-    return agentOf(this.request.headers.get("user-agent")).device;
+    return agentOf(this.headers.get("user-agent")).device;
   }
   get search(): string {
-    const q = this.request.url.indexOf("?");
-    return q === -1 ? "" : this.request.url.slice(q + 1);
+    const q = this.url.indexOf("?");
+    return q === -1 ? "" : this.url.slice(q + 1);
   }
   get secure(): boolean {
-    return this.request.url.startsWith("https:")
-      || (this.deps.config.trustProxy && this.request.headers.get("x-forwarded-proto") === "https");
+    return this.url.startsWith("https:") || (this.deps.config.trustProxy && this.headers.get("x-forwarded-proto") === "https");
   }
 }
 
@@ -75,7 +76,7 @@ function redirector(deps: RedirectDeps) {
 
   function sendOn(link: RedirectLink, visit: VisitContext, headers?: Record<string, string>): Response {
     const destination = withVisitorQuery(pickDestination(link.longUrl, link.rules, visit), visit.search);
-    const userAgent = visit.request.headers.get("user-agent");
+    const userAgent = visit.headers.get("user-agent");
     if (visit.counts) {
       const trusted = deps.config.trustProxy;
       deps.clicks.record({
@@ -83,9 +84,9 @@ function redirector(deps: RedirectDeps) {
         at: deps.now().getTime(),
         userAgent,
         socketIp: visit.source.socketIp,
-        forwardedIp: trusted ? forwardedIp(visit.request.headers) : null,
-        country: trusted ? cdnCountry(visit.request.headers) : null,
-        referrer: visit.request.headers.get("referer"),
+        forwardedIp: trusted ? forwardedIp(visit.headers) : null,
+        country: trusted ? cdnCountry(visit.headers) : null,
+        referrer: visit.headers.get("referer"),
       });
     }
     // Crawlers and preview bots get a plain redirect, so previews show the destination.
@@ -134,15 +135,17 @@ function redirector(deps: RedirectDeps) {
    */
   function fast(request: Request, server: Server): Response | undefined {
     if (request.method !== "GET") return;
-    const slug = slugOf(request.url);
+    const url = request.url;
+    const slug = slugOf(url);
     if (slug === "api" || !aliasPattern.test(slug)) return;
-    const domain = deps.redirectCache.peekHostHeader(request.headers.get("host") ?? "");
+    const headers = request.headers;
+    const domain = deps.redirectCache.peekHostHeader(headers.get("host") ?? "");
     if (!domain) return;
     const domainId = domain.row?.id ?? null;
     const link = deps.redirectCache.linkNow(domainId, slug, () => prepared(deps.links.forRedirectNow(domainId, slug)));
     if (!link || link.disabled || link.passwordHash) return;
     if (link.expiresAt && link.expiresAt.getTime() <= deps.now().getTime()) return;
-    return sendOn(link, new VisitContext(request, slug, server, deps));
+    return sendOn(link, new VisitContext(request, slug, server, deps, url));
   }
 
   return { fast, get, post };
