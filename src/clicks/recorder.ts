@@ -132,7 +132,8 @@ export function createClickRecorder(deps: {
     }
     const visits = used;
     used = 0;
-    if (entries.length > 4 * 65_536) entries = new Uint32Array(4 * 1024); // a burst's memory is given back
+    // The array is kept for the next second's clicks; after a burst it shrinks step by step.
+    if (entries.length > 4 * 4096 && visits * 4 * 4 < entries.length) entries = new Uint32Array(entries.length / 2);
     return visits;
   }
 
