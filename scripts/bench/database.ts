@@ -155,7 +155,7 @@ export function measureDatabase(file: string, scratch: string): DatabaseSize {
     bytesWithoutClicks,
     bytesPerLink: bytesWithoutClicks / links,
     bytesPerClick: clicks ? (bytes - bytesWithoutClicks) / clicks : Number.NaN,
-    bytesPerClickRow: clickRows ? (bytes - bytesWithoutClicks) / clickRows : Number.NaN,
+    bytesPerClickRow: clickRows + pendingCounts ? (bytes - bytesWithoutClicks) / (clickRows + pendingCounts) : Number.NaN,
     avgLongUrlChars: avg.url,
     avgTitleChars: avg.title,
     objects,

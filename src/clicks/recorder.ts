@@ -1,12 +1,12 @@
 // Records clicks without slowing redirects: a visit becomes an entry (hour, link, visitor profile) in
 // memory, the profile (agent, country, referrer host) read once per distinct visitor and remembered,
-// and every second the entries are appended to the database as one row (see store.ts). flush() on shutdown loses
-// none; a kill -9 loses at most the last second.
+// and every second the entries are appended to the database as one row (see store.ts). flush() on
+// shutdown loses none; a kill -9 loses at most the last second.
 import { GenerationCache } from "../redirect/cache";
 import { agentOf, pickClientIp, referrerHost, type Agent, type Geo } from "../redirect/visitor";
 import type { ClickStore } from "./store";
 
-/** What a redirect hands over, unparsed; the raw IP lives only until the batch is written and is never stored. */
+/** What a redirect hands over, unparsed; the raw IP is only read for the country and never stored. */
 export interface Visit {
   linkId: number;
   at: number; // ms since the epoch

@@ -1,9 +1,9 @@
 // All SQL about clicks. Clicks arrive as entries (hour, link, visitor profile, clicks). Each flush
-// appends its entries as one packed row to click_batches: one insert a second and no index to update per click,
-// whatever the traffic and however many links it spreads over. A fold, run while redirects are quiet,
-// adds the batches up into click_hours (keyed by link, so a link's statistics are one range read) and
-// deletes them in the same transaction. Statistics read click_hours plus the batches not folded yet, so
-// they are exact at any moment, on any node.
+// appends its entries as one packed row to click_batches: one insert a second and no index to update
+// per click, whatever the traffic and however many links it spreads over. A fold, run while redirects
+// are quiet, adds the batches up into click_hours (keyed by link, so a link's statistics are one range
+// read) and deletes them in the same transaction. Statistics read click_hours plus the batches not
+// folded yet, so they are exact at any moment, on any node.
 import type { Db } from "../db/open";
 
 export interface Profile {
@@ -56,7 +56,7 @@ export function createClickStore(db: Db) {
   const allBatches = client.query<{ counts: Uint8Array }, []>("select counts from click_batches");
   const oldestBatch = client.query<{ created_at: number }, []>("select created_at from click_batches order by id limit 1");
   const batchesFrom = client.query<{ id: number; counts: Uint8Array }, []>("select id, counts from click_batches order by id");
-  const deleteBatchesTo = client.query<unknown, [number]>("delete from click_batches where id <= ?");
+  const deleteBatches = client.query<unknown, [string]>("delete from click_batches where id in (select value from json_each(?))");
   // A link deleted since its clicks were recorded takes them along (click_hours cascades the same way).
   const addHour = client.query<unknown, [number, number, number, number, number]>(
     `insert into click_hours (link_id, hour, profile_id, clicks) select ?, ?, ?, ? where exists (select 1 from links where id = ?)
@@ -80,12 +80,12 @@ export function createClickStore(db: Db) {
   /** Folds the oldest batches (at least one, then while they hold at most `maxEntries` counts) in one transaction. */
   const foldOldest = client.transaction((maxEntries: number) => {
     const sums = new Map<string, ClickCount>();
-    let lastId = 0;
+    const folded: number[] = [];
     let entries = 0;
     for (const batch of batchesFrom.iterate()) {
       const size = batch.counts.byteLength / ENTRY_BYTES;
-      if (lastId && entries + size > maxEntries) break;
-      lastId = batch.id;
+      if (folded.length && entries + size > maxEntries) break;
+      folded.push(batch.id);
       entries += size;
       unpackCounts(batch.counts, (hour, linkId, profileId, clicks) => {
         const key = `${linkId}/${hour}/${profileId}`;
@@ -94,11 +94,11 @@ export function createClickStore(db: Db) {
         else sums.set(key, { hour, linkId, profileId, clicks });
       });
     }
-    if (!lastId) return { batches: 0, counts: 0 };
+    if (!folded.length) return { batches: 0, counts: 0 };
     // In key order, neighbouring upserts touch the same pages.
     const sorted = [...sums.values()].sort((a, b) => a.linkId - b.linkId || a.hour - b.hour || a.profileId - b.profileId);
     for (const c of sorted) addHour.run(c.linkId, c.hour, c.profileId, c.clicks, c.linkId);
-    const batches = deleteBatchesTo.run(lastId).changes;
+    const batches = deleteBatches.run(JSON.stringify(folded)).changes;
     return { batches, counts: entries };
   });
 
