@@ -2,7 +2,7 @@
 // memory, the profile (agent, country, referrer host) read once per distinct visitor and remembered,
 // and every second the entries are appended to the database as one row (see store.ts). flush() on
 // shutdown loses none; a kill -9 loses at most the last second.
-import { GenerationCache } from "../redirect/cache";
+import { ClockCache } from "../redirect/cache";
 import { agentOf, pickClientIp, referrerHost, type Agent, type Geo } from "../redirect/visitor";
 import type { ClickStore } from "./store";
 
@@ -57,8 +57,8 @@ export function createClickRecorder(deps: {
 
   // A visit's profile from what it saw, each part remembered apart (the agent by agentOf): most visits
   // repeat a few agents, addresses and referrers, and short keys are cheap to look up.
-  const countries = new GenerationCache<{ code: string | null }>(20_000);
-  const referrers = new GenerationCache<{ host: string | null }>(5_000);
+  const countries = new ClockCache<{ code: string | null }>(20_000);
+  const referrers = new ClockCache<{ host: string | null }>(5_000);
   // Profile ids by agent, then country, then referrer host ("" for none).
   const ids = new Map<Agent, Map<string, Map<string, number>>>();
   function profileOf(v: Visit): number {

@@ -25,78 +25,96 @@ export interface RedirectCache {
 }
 
 /**
- * A bounded cache whose hit is one Map lookup, unlike a strict LRU that reorders on every read. New
- * entries go to a young generation; when it holds `max`, it becomes the old one and the previous old one
- * is dropped. An old entry read again moves back to the young one, so the `max` entries used last always
- * stay (and at most 2 × `max` are held).
+ * A bounded cache whose hit is one Map lookup and one flag set (CLOCK), unlike a strict LRU that
+ * reorders on every read. When full, a new entry takes the slot of the first entry, in slot order from
+ * where the last search stopped, that has not been read since the search last passed it.
  */
-export class GenerationCache<V> {
-  #young = new Map<string, { value: V; expires: number }>();
-  #old = new Map<string, { value: V; expires: number }>();
-  readonly #max: number;
+export class ClockCache<V> {
+  readonly #slots = new Map<string, number>();
+  readonly #keys: (string | undefined)[] = [];
+  readonly #values: (V | undefined)[] = [];
+  readonly #read: boolean[] = [];
+  readonly #expires: number[] = [];
+  readonly #free: number[] = [];
+  #hand = 0;
 
-  /** `ttlMs` 0: entries do not age. */
-  constructor(max: number, private readonly ttlMs = 0) {
-    this.#max = Math.max(1, max);
-  }
+  /** `ttlMs` 0: entries do not age. Slots are made as entries come, not up front. */
+  constructor(private readonly max: number, private readonly ttlMs = 0) {}
 
   get(key: string): V | undefined {
-    let entry = this.#young.get(key);
-    if (entry === undefined) {
-      entry = this.#old.get(key);
-      if (entry === undefined) return undefined;
-      this.#old.delete(key);
-      this.#add(key, entry);
-    }
-    if (this.ttlMs && entry.expires <= Date.now()) {
-      this.#young.delete(key);
+    const slot = this.#slots.get(key);
+    if (slot === undefined) return undefined;
+    if (this.ttlMs && this.#expires[slot]! <= Date.now()) {
+      this.#empty(slot);
       return undefined;
     }
-    return entry.value;
+    this.#read[slot] = true;
+    return this.#values[slot];
   }
 
   set(key: string, value: V): void {
-    this.#old.delete(key);
-    this.#add(key, { value, expires: this.ttlMs ? Date.now() + this.ttlMs : 0 });
+    let slot = this.#slots.get(key);
+    if (slot === undefined) {
+      slot = this.#slotForNew();
+      this.#slots.set(key, slot);
+      this.#keys[slot] = key;
+    }
+    this.#values[slot] = value;
+    this.#read[slot] = false;
+    this.#expires[slot] = this.ttlMs ? Date.now() + this.ttlMs : 0;
   }
 
   delete(key: string): void {
-    this.#young.delete(key);
-    this.#old.delete(key);
+    const slot = this.#slots.get(key);
+    if (slot !== undefined) this.#empty(slot);
   }
 
   clear(): void {
-    this.#young.clear();
-    this.#old.clear();
+    for (const slot of this.#slots.values()) this.#empty(slot);
   }
 
   get size(): number {
-    return this.#young.size + this.#old.size;
+    return this.#slots.size;
   }
 
-  #add(key: string, entry: { value: V; expires: number }): void {
-    if (this.#young.size >= this.#max && !this.#young.has(key)) {
-      this.#old = this.#young;
-      this.#young = new Map();
+  #slotForNew(): number {
+    const free = this.#free.pop();
+    if (free !== undefined) return free;
+    if (this.#keys.length < this.max) return this.#keys.length;
+    for (;;) {
+      const slot = this.#hand;
+      this.#hand = (this.#hand + 1) % this.#keys.length;
+      if (this.#read[slot]) this.#read[slot] = false;
+      else {
+        this.#slots.delete(this.#keys[slot]!);
+        return slot;
+      }
     }
-    this.#young.set(key, entry);
+  }
+
+  #empty(slot: number): void {
+    this.#slots.delete(this.#keys[slot]!);
+    this.#keys[slot] = undefined;
+    this.#values[slot] = undefined;
+    this.#read[slot] = false;
+    this.#free.push(slot);
   }
 }
 
 export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number } = {}): RedirectCache {
   const ttl = options.ttlMs ?? 0; // 0: no ageing (one node owns the database)
-  const links = new GenerationCache<RedirectLink>(options.maxLinks ?? 10_000, ttl);
+  const links = new ClockCache<RedirectLink>(options.maxLinks ?? 10_000, ttl);
   // A link is kept on its second read in the recent past: links read once each (a crawler, or traffic
   // spread evenly over a million links) then neither push the hot ones out nor churn the heap.
-  const seen = new GenerationCache<true>(options.maxLinks ?? 10_000);
+  const seen = new ClockCache<true>(options.maxLinks ?? 10_000);
   const keep = (k: string, link: RedirectLink) => {
     if (seen.get(k)) links.set(k, link);
     else seen.set(k, true);
   };
   // Negative answers are cached too: any Host header can arrive, so the map is bounded and short-lived.
-  const domains = new GenerationCache<{ row: DomainRow | undefined }>(1_000, ttl || 60_000);
+  const domains = new ClockCache<{ row: DomainRow | undefined }>(1_000, ttl || 60_000);
   // The same, by the Host header as it arrives, so a repeat visit need not normalise it.
-  const headers = new GenerationCache<{ row: DomainRow | undefined }>(1_000, ttl || 60_000);
+  const headers = new ClockCache<{ row: DomainRow | undefined }>(1_000, ttl || 60_000);
   // A slug has no "/": the default domain's slugs are their own keys, which saves building a string a visit.
   const key = (domainId: number | null, slug: string) => (domainId === null ? slug : `${domainId}/${slug}`);
   return {

@@ -5,7 +5,7 @@ import { isbot } from "isbot";
 import ipaddr from "ipaddr.js";
 import { Reader, type CountryResponse } from "maxmind";
 import { readFileSync } from "node:fs";
-import { GenerationCache } from "./cache";
+import { ClockCache } from "./cache";
 
 export type Device = "phone" | "tablet" | "desktop" | "tv";
 
@@ -82,7 +82,7 @@ export interface Agent {
 
 const noAgent: Agent = { device: null, browser: null, os: null, bot: false };
 // bowser costs ~6 µs a parse; the same few agents make most visits.
-const agents = new GenerationCache<Agent>(5000);
+const agents = new ClockCache<Agent>(5000);
 
 /** What bowser and isbot read from a User-Agent; a bot has no device type, so device rules never match it. */
 export function agentOf(userAgent: string | null): Agent {

@@ -1,36 +1,47 @@
 import { describe, expect, test } from "bun:test";
-import { createRedirectCache, GenerationCache } from "../../src/redirect/cache";
+import { ClockCache, createRedirectCache } from "../../src/redirect/cache";
 import type { RedirectLink } from "../../src/links/store";
 
 const link = (id: number): RedirectLink => ({ id, longUrl: `https://example.com/${id}`, passwordHash: null, disabled: false, expiresAt: null, rules: [], pixels: [] });
 
-describe("GenerationCache", () => {
-  test("keeps at least the `max` entries used last and at most twice as many", () => {
-    const cache = new GenerationCache<number>(3);
-    for (let i = 0; i < 10; i++) cache.set(`k${i}`, i);
-    expect(cache.size).toBeLessThanOrEqual(6);
-    for (let i = 7; i < 10; i++) expect(cache.get(`k${i}`)).toBe(i);
-    expect(cache.get("k0")).toBeUndefined();
-  });
-
-  test("an old entry read again survives the next turnover", () => {
-    const cache = new GenerationCache<number>(2);
+describe("ClockCache", () => {
+  test("holds at most `max` entries; a full cache gives way with entries not read lately", () => {
+    const cache = new ClockCache<number>(3);
     cache.set("a", 1);
     cache.set("b", 2);
-    cache.set("c", 3); // a and b are now the old generation
-    expect(cache.get("a")).toBe(1); // back to the young one
-    cache.set("d", 4);
-    cache.set("e", 5); // turnover: b is dropped, a stays
-    expect(cache.get("a")).toBe(1);
+    cache.set("c", 3);
+    expect(cache.get("a")).toBe(1); // read: a keeps its slot through the next search
+    cache.set("d", 4); // b, never read, gives way
+    expect(cache.size).toBe(3);
+    expect(cache.get("b")).toBeUndefined();
+    expect([cache.get("a"), cache.get("c"), cache.get("d")]).toEqual([1, 3, 4]);
+    for (let i = 0; i < 100; i++) cache.set(`k${i}`, i);
+    expect(cache.size).toBe(3);
+    expect(cache.get("k99")).toBe(99);
+  });
+
+  test("a deleted entry frees its slot, and a value set again is replaced in place", () => {
+    const cache = new ClockCache<number>(2);
+    cache.set("a", 1);
+    cache.set("b", 2);
+    cache.delete("a");
+    cache.set("c", 3);
+    expect([cache.get("a"), cache.get("b"), cache.get("c")]).toEqual([undefined, 2, 3]);
+    cache.set("b", 20);
+    expect(cache.get("b")).toBe(20);
+    expect(cache.size).toBe(2);
+    cache.clear();
+    expect(cache.size).toBe(0);
     expect(cache.get("b")).toBeUndefined();
   });
 
   test("entries age out after ttlMs", async () => {
-    const cache = new GenerationCache<number>(10, 20);
+    const cache = new ClockCache<number>(10, 20);
     cache.set("a", 1);
     expect(cache.get("a")).toBe(1);
     await Bun.sleep(30);
     expect(cache.get("a")).toBeUndefined();
+    expect(cache.size).toBe(0);
   });
 });
 
