@@ -7,7 +7,12 @@ export type DomainRow = typeof domains.$inferSelect;
 
 export function createDomainStore(db: Db) {
   const byHost = db.select().from(domains).where(eq(domains.host, sql.placeholder("host"))).prepare();
+  const anyDomain = db.$client.query<{ any: number }, []>("select exists (select 1 from domains) as any");
   return {
+    /** Whether any custom domain exists, answered at once (the redirect fast path asks). */
+    anyNow(): boolean {
+      return anyDomain.get()!.any === 1;
+    },
     async byId(id: number): Promise<DomainRow | undefined> {
       return db.select().from(domains).where(eq(domains.id, id)).get();
     },

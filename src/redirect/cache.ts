@@ -18,6 +18,11 @@ export interface RedirectCache {
   peekHostHeader(header: string): { row: DomainRow | undefined } | undefined;
   /** Remembers what a raw Host header resolved to. */
   rememberHostHeader(header: string, row: DomainRow | undefined): void;
+  /**
+   * Whether the install has no custom domain (then every host is the default domain and the Host
+   * header need not be read), remembered until a domain changes; `check` asks the database.
+   */
+  defaultDomainOnly(check: () => boolean): boolean;
   forgetLink(domainId: number | null, slug: string): void;
   forgetDomain(host: string): void;
   /** Forgets every link (e.g. a pixel that many links fire is gone). */
@@ -116,6 +121,7 @@ export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number
   // The same, by the Host header as it arrives, so a repeat visit need not normalise it.
   const headers = new ClockCache<{ row: DomainRow | undefined }>(1_000, ttl || 60_000);
   // A slug has no "/": the default domain's slugs are their own keys, which saves building a string a visit.
+  let defaultOnly: { value: boolean; until: number } | undefined;
   const key = (domainId: number | null, slug: string) => (domainId === null ? slug : `${domainId}/${slug}`);
   return {
     async link(domainId, slug, load) {
@@ -142,6 +148,12 @@ export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number
       return link;
     },
     peekHostHeader: (header) => headers.get(header),
+    defaultDomainOnly(check) {
+      if (defaultOnly === undefined || (defaultOnly.until && defaultOnly.until <= Date.now())) {
+        defaultOnly = { value: check(), until: ttl ? Date.now() + ttl : 0 };
+      }
+      return defaultOnly.value;
+    },
     rememberHostHeader: (header, row) => headers.set(header, { row }),
     forgetLink(domainId, slug) {
       links.delete(key(domainId, slug));
@@ -149,6 +161,7 @@ export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number
     forgetDomain(host) {
       domains.delete(host);
       headers.clear(); // several spellings (case, port, trailing dot) may name the host
+      defaultOnly = undefined;
     },
     forgetLinks() {
       links.clear();

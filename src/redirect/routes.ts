@@ -138,10 +138,12 @@ function redirector(deps: RedirectDeps) {
     const url = request.url;
     const slug = slugOf(url);
     if (slug === "api" || !aliasPattern.test(slug)) return;
-    const headers = request.headers;
-    const domain = deps.redirectCache.peekHostHeader(headers.get("host") ?? "");
-    if (!domain) return;
-    const domainId = domain.row?.id ?? null;
+    let domainId: number | null = null;
+    if (!deps.redirectCache.defaultDomainOnly(() => !deps.domains.anyNow())) {
+      const domain = deps.redirectCache.peekHostHeader(request.headers.get("host") ?? "");
+      if (!domain) return;
+      domainId = domain.row?.id ?? null;
+    }
     const link = deps.redirectCache.linkNow(domainId, slug, () => prepared(deps.links.forRedirectNow(domainId, slug)));
     if (!link || link.disabled || link.passwordHash) return;
     if (link.expiresAt && link.expiresAt.getTime() <= deps.now().getTime()) return;

@@ -63,6 +63,21 @@ describe("GET /:slug over a socket", () => {
     }
   });
 
+  test("hosts count once a custom domain exists, and no longer once it is gone", async () => {
+    const link = await create({ long_url: "https://example.com/default" });
+    const onHost = (host: string) => visit(`/${link.hash}`, { headers: { host } });
+    for (let i = 0; i < 2; i++) expect((await onHost("go.example.net")).status).toBe(302); // any host is the default domain
+    const domain = (await k.call(token, "POST", "/api/domains", { host: "go.example.net", not_found_url: "https://example.net/missing" })).body.domain;
+    for (let i = 0; i < 2; i++) expect((await onHost("go.example.net")).headers.get("location")).toBe("https://example.net/missing");
+    expect((await onHost("127.0.0.1")).headers.get("location")).toBe("https://example.com/default");
+    const onDomain = await create({ long_url: "https://example.net/own", domain_id: domain.id, alias: link.hash });
+    expect(onDomain.short_url).toContain("go.example.net");
+    for (let i = 0; i < 2; i++) expect((await onHost("go.example.net")).headers.get("location")).toBe("https://example.net/own");
+    await k.call(token, "DELETE", `/api/links/${onDomain.id}`);
+    await k.call(token, "DELETE", `/api/domains/${domain.id}`);
+    for (let i = 0; i < 2; i++) expect((await onHost("go.example.net")).headers.get("location")).toBe("https://example.com/default");
+  });
+
   test("repeat visits are counted as clicks like the first", async () => {
     const link = await create({ long_url: "https://example.com/count" });
     for (let i = 0; i < 5; i++) await visit(`/${link.hash}`, { headers: { "user-agent": IPHONE } });
