@@ -10,6 +10,9 @@ const isApi = (request: Request) => {
   return path.startsWith("/api/") || path === "/api";
 };
 
+// One decoder for every body: decode() without { stream } keeps no state between calls.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
 /** Reads at most `limit` bytes of the body, whatever Content-Length claims. */
 async function readText(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
@@ -28,7 +31,7 @@ async function readText(request: Request, limit: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  return strictUtf8.decode(Buffer.concat(chunks));
 }
 
 /**

@@ -65,6 +65,13 @@ describe("error answers on the API", () => {
     }));
     expect(r.status).toBe(400);
     expect((await r.json()).status).toBe("error");
+    // A body cut inside a character, then a whole one: nothing of the bad one carries over.
+    const cut = new Uint8Array([...new TextEncoder().encode('{"long_url":"https://example.com/caf'), 0xc3]);
+    const bad = await k.app.handle(new Request("http://localhost/api/links/create", { method: "POST", headers: { authorization: `Bearer ${u.token}` }, body: cut }));
+    expect(bad.status).toBe(400);
+    const good = await k.create(u.token, { long_url: "https://example.com/café" });
+    expect(good.status).toBe(200);
+    expect(good.body.link.long_url).toBe("https://example.com/café");
   });
 
   test("an unknown API path is a JSON 404", async () => {
