@@ -139,24 +139,35 @@ export function createClickRecorder(deps: {
 
   const flush = (): Promise<number> => (writing = writing.then(writeBuffered, writeBuffered));
 
-  /** Folds one group of batches when some are due and redirects are quiet (or they are overdue). */
-  function foldIfDue(rate: number): void {
+  // Folding, in steps of at most one batch row (ROW_ENTRIES): while redirects are quiet, steps for up to
+  // a quarter of each second with requests served between them; when batches are overdue under load,
+  // one step a second.
+  let folding = false;
+  async function foldIfDue(rate: number): Promise<void> {
+    if (folding) return;
     const oldest = deps.store.oldestPending();
     if (!oldest) return;
     const age = now().getTime() - oldest.getTime();
-    if (age >= foldByMs || (age >= foldAfterMs && rate < quietRate)) deps.store.fold();
+    const quiet = age >= foldAfterMs && rate < quietRate;
+    if (!quiet && age < foldByMs) return;
+    folding = true;
+    try {
+      const until = performance.now() + (quiet ? intervalMs / 4 : 0);
+      do {
+        if (!deps.store.fold().batches) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      } while (performance.now() < until);
+    } finally {
+      folding = false;
+    }
   }
 
   const timer = setInterval(() => {
     const rate = (visitsSinceTick * 1000) / intervalMs;
     visitsSinceTick = 0;
-    void flush().then(() => {
-      try {
-        foldIfDue(rate);
-      } catch (error) {
-        deps.log("could not fold clicks; will retry", error);
-      }
-    });
+    void flush()
+      .then(() => foldIfDue(rate))
+      .catch((error) => deps.log("could not fold clicks; will retry", error));
   }, intervalMs);
   timer.unref?.();
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createClickRecorder, type Visit } from "../../src/clicks/recorder";
-import { unpackCounts } from "../../src/clicks/store";
+import { ROW_ENTRIES, unpackCounts } from "../../src/clicks/store";
 import { testApp, type TestApp } from "../support/app";
 
 const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
@@ -102,6 +102,22 @@ describe("click recording", () => {
     expect(recorder.pending()).toBe(0); // the timer (1 s) has not fired yet
     expect(total(k)).toBe(1000);
     await recorder.close();
+  });
+
+  test("a big flush is written as rows of at most ROW_ENTRIES clicks, all counted, and folded row by row", async () => {
+    const k = testApp();
+    const { u, link } = await linkWithVisits(k, []);
+    const at = Date.now();
+    for (let i = 0; i < 25_000; i++) k.deps.clicks.record(visit(link.id, at));
+    expect(await k.deps.clicks.flush()).toBe(25_000);
+    const rows = k.db.$client.query<{ n: number }, []>("select length(counts) / 16 as n from click_batches order by id").all().map((r) => r.n);
+    expect(rows).toEqual([ROW_ENTRIES, ROW_ENTRIES, 25_000 - 2 * ROW_ENTRIES]);
+    expect((await stats(k, u.token, link.id)).body.stats.total).toBe(25_000);
+    expect(k.deps.clickStore.fold()).toEqual({ batches: 1, counts: ROW_ENTRIES });
+    expect((await stats(k, u.token, link.id)).body.stats.total).toBe(25_000);
+    await k.deps.clicks.foldAll();
+    expect(batchRows(k)).toBe(0);
+    expect((await stats(k, u.token, link.id)).body.stats.total).toBe(25_000);
   });
 
   test("a failing write keeps the clicks for the next flush", async () => {
