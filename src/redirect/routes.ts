@@ -127,6 +127,8 @@ function redirector(deps: RedirectDeps) {
     return sendOn(link, visit, { "set-cookie": cookie });
   }
 
+  const noCustomDomain = () => !deps.domains.anyNow();
+
   /**
    * The hot path: a GET for an enabled, unexpired link without a password, on a host seen before, is
    * answered here, synchronously and before any routing (a link not in the cache is read at once, as
@@ -139,7 +141,7 @@ function redirector(deps: RedirectDeps) {
     const slug = slugOf(url);
     if (slug === "api" || !aliasPattern.test(slug)) return;
     let domainId: number | null = null;
-    if (!deps.redirectCache.defaultDomainOnly(() => !deps.domains.anyNow())) {
+    if (!deps.redirectCache.defaultDomainOnly(noCustomDomain)) {
       const domain = deps.redirectCache.peekHostHeader(request.headers.get("host") ?? "");
       if (!domain) return;
       domainId = domain.row?.id ?? null;

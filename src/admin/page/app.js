@@ -259,6 +259,11 @@
     for (const el of form.querySelectorAll(".invalid")) el.classList.remove("invalid");
   }
 
+  /** showErrors for a failed call: the API's messages, or the error itself under the form. */
+  function showFailure(form, general, error) {
+    showErrors(form, general, error instanceof ApiFailure ? error.messages : { _: [String(error)] });
+  }
+
   /** Puts each message next to the field it names (`rules.0.key` falls back to `rules.0`, then `rules`); the rest in the form's alert. */
   function showErrors(form, general, messages) {
     clearErrors(form);
@@ -440,8 +445,7 @@
           if (!location.hash || location.hash === "#" || location.hash === "#/") history.replaceState(null, "", "#/links");
           route();
         } catch (error) {
-          const messages = error instanceof ApiFailure ? error.messages : { _: [String(error)] };
-          showErrors(form, general, messages);
+          showFailure(form, general, error);
           password.value = "";
         }
       });
@@ -867,7 +871,7 @@
           toast(editing ? "Changes saved" : "Link created");
           go(`#/links/${data.link.id}`);
         } catch (error) {
-          showErrors(form, general, error instanceof ApiFailure ? error.messages : { _: [String(error)] });
+          showFailure(form, general, error);
         }
       });
     });
@@ -1109,7 +1113,7 @@
           showAlert(general, []);
           toast("Domain added");
           load();
-        } catch (error) { showErrors(form, general, error instanceof ApiFailure ? error.messages : { _: [String(error)] }); }
+        } catch (error) { showFailure(form, general, error); }
       });
     });
     const listAlert = alertBox();
@@ -1172,7 +1176,7 @@
           showAlert(general, []);
           toast("Pixel added");
           load();
-        } catch (error) { showErrors(form, general, error instanceof ApiFailure ? error.messages : { _: [String(error)] }); }
+        } catch (error) { showFailure(form, general, error); }
       });
     });
     const listAlert = alertBox();
@@ -1246,7 +1250,7 @@
           email.value = ""; password.value = "";
           toast("User created");
           load();
-        } catch (error) { showErrors(form, general, error instanceof ApiFailure ? error.messages : { _: [String(error)] }); }
+        } catch (error) { showFailure(form, general, error); }
       });
     });
     const listAlert = alertBox();
@@ -1340,7 +1344,7 @@
           current.value = ""; next.value = ""; again.value = "";
           showAlert(general, []);
           toast("Password changed");
-        } catch (error) { showErrors(pwForm, general, error instanceof ApiFailure ? error.messages : { _: [String(error)] }); }
+        } catch (error) { showFailure(pwForm, general, error); }
       });
     });
 
