@@ -4,6 +4,7 @@ import { createApp, createDeps } from "./app";
 import { ConfigError, configOptions, loadConfig, type Config } from "./config";
 import { migrate } from "./db/migrate";
 import { openDatabase } from "./db/open";
+import { restartWithServerHeap } from "./heap";
 import { ApiError } from "./http/errors";
 import { bootstrapAdmin, createUser, issueToken } from "./users/service";
 import { createUserStore } from "./users/store";
@@ -69,6 +70,7 @@ function openMigrated(config: Config) {
 }
 
 async function serve(config: Config): Promise<void> {
+  restartWithServerHeap();
   const started = performance.now();
   const db = openMigrated(config);
   const deps = createDeps(config, db);

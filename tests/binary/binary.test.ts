@@ -3,11 +3,12 @@
 // repository (no node_modules, no Bun sources, no PATH to bun), as a user on a VPS would run it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Subprocess } from "bun";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pkg from "../../package.json";
 import { shippedBuildArgs } from "../../scripts/build-args";
+import { SERVER_RAM_BYTES } from "../../src/heap";
 
 const repo = join(import.meta.dir, "../..");
 const ADMIN_EMAIL = "binary-admin@example.com";
@@ -190,6 +191,28 @@ describe("the compiled binary, run alone from an empty folder", () => {
     const response = await fetch(`${base}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: "ok" });
+  });
+
+  /** The environment the process `pid` runs with now (after any exec), as NAME=value lines. */
+  const environment = (pid: number) => readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+
+  test("kurz serve runs, as the process it was started as, with the heap sized for a server (BUN_JSC_forceRAMSize)", () => {
+    expect(SERVER_RAM_BYTES).toBe(384 * 1024 * 1024);
+    expect(environment(server!.proc.pid)).toContain(`BUN_JSC_forceRAMSize=${SERVER_RAM_BYTES}`);
+    expect(server!.stdout().match(/listening on/g)).toHaveLength(1);
+  });
+
+  test("a BUN_JSC_forceRAMSize set by the user is kept", async () => {
+    const own = await freePort();
+    const origin = `http://127.0.0.1:${own}`;
+    const running = spawnKurz(["serve", "--host", "127.0.0.1", "--port", String(own), "--db", join(tempDir("heap"), "kurz.sqlite")], {
+      env: cleanEnv({ KURZ_ADMIN_EMAIL: ADMIN_EMAIL, KURZ_ADMIN_PASSWORD: ADMIN_PASSWORD, BUN_JSC_forceRAMSize: "0" }),
+    });
+    await waitUntil("/healthz answered", () => healthy(origin), running);
+    const variables = environment(running.proc.pid);
+    expect(variables).toContain("BUN_JSC_forceRAMSize=0");
+    expect(variables.filter((v) => v.startsWith("BUN_JSC_"))).toHaveLength(1);
+    await stop(running);
   });
 
   test("--version prints the version from package.json", async () => {
