@@ -1,5 +1,5 @@
 // All SQL about links, their tags, pixels and rules.
-import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { domains, linkPixels, links, linkTags, rules, tags } from "../db/schema";
 
@@ -61,40 +61,29 @@ function isUniqueViolation(error: unknown): boolean {
 const MAX_HASH_TRIES = 8;
 
 export function createLinkStore(db: Db) {
-  const redirectColumns = {
-    id: links.id,
-    longUrl: links.longUrl,
-    passwordHash: links.passwordHash,
-    disabled: links.disabled,
-    expiresAt: links.expiresAt,
-    // Written out in full: drizzle drops table names in a one-table select, and "id" would bind to rules.id.
-    rules: sql<string>`(select json_group_array(json_object('type', "rules"."type", 'key', "rules"."key", 'value', "rules"."value")
-      order by "rules"."position") from "rules" where "rules"."link_id" = "links"."id")`,
-    pixels: sql<string>`(select json_group_array(json_object('type', "pixels"."type", 'id', "pixels"."pixel_id") order by "pixels"."id")
-      from "link_pixels" join "pixels" on "pixels"."id" = "link_pixels"."pixel_id" where "link_pixels"."link_id" = "links"."id")`,
-  };
-  const onDefaultDomain = db.select(redirectColumns).from(links)
-    .where(and(isNull(links.domainId), eq(links.slug, sql.placeholder("slug")))).prepare();
-  const onDomain = db.select(redirectColumns).from(links)
-    .where(and(eq(links.domainId, sql.placeholder("domainId")), eq(links.slug, sql.placeholder("slug")))).prepare();
-
   // The redirect's read, in plain SQL on bun:sqlite: it runs for every visit the cache misses, and
-  // drizzle's row mapping costs half as much again as the lookup itself.
-  type RedirectRow = [id: number, longUrl: string, passwordHash: string | null, disabled: number, expiresAt: number | null, rules: string, pixels: string];
+  // drizzle's row mapping costs half as much again as the lookup itself. Most links have neither rules
+  // nor pixels: two EXISTS probes cost 0.5 µs where building their empty JSON lists cost 2 (at 1M links),
+  // so the lists are read only for the links that have them.
+  type RedirectRow = [id: number, longUrl: string, passwordHash: string | null, disabled: number, expiresAt: number | null, hasRules: number, hasPixels: number];
   const redirectSelect = `select l.id, l.long_url, l.password_hash, l.disabled, l.expires_at,
-    (select json_group_array(json_object('type', r.type, 'key', r.key, 'value', r.value) order by r.position) from rules r where r.link_id = l.id),
-    (select json_group_array(json_object('type', p.type, 'id', p.pixel_id) order by p.id) from link_pixels lp join pixels p on p.id = lp.pixel_id where lp.link_id = l.id)
+    exists(select 1 from rules r where r.link_id = l.id), exists(select 1 from link_pixels lp where lp.link_id = l.id)
     from links l`;
   const redirectOnDefault = db.$client.query<RedirectRow, [string]>(`${redirectSelect} where l.domain_id is null and l.slug = ?`);
   const redirectOnDomain = db.$client.query<RedirectRow, [number, string]>(`${redirectSelect} where l.domain_id = ? and l.slug = ?`);
+  const rulesOf = db.$client.query<[string], [number]>(`select json_group_array(json_object('type', r.type, 'key', r.key, 'value', r.value)
+    order by r.position) from rules r where r.link_id = ?`);
+  const pixelsOf = db.$client.query<[string], [number]>(`select json_group_array(json_object('type', p.type, 'id', p.pixel_id) order by p.id)
+    from link_pixels lp join pixels p on p.id = lp.pixel_id where lp.link_id = ?`);
 
   function forRedirectNow(domainId: number | null, slug: string): RedirectLink | undefined {
     const row = (domainId === null ? redirectOnDefault.values(slug)[0] : redirectOnDomain.values(domainId, slug)[0]) as RedirectRow | undefined;
     if (!row) return undefined;
-    const [id, longUrl, passwordHash, disabled, expiresAt, rules, pixels] = row;
+    const [id, longUrl, passwordHash, disabled, expiresAt, hasRules, hasPixels] = row;
     return {
       id, longUrl, passwordHash, disabled: disabled === 1, expiresAt: expiresAt === null ? null : new Date(expiresAt * 1000),
-      rules: rules === "[]" ? [] : JSON.parse(rules) as Rule[], pixels: pixels === "[]" ? [] : JSON.parse(pixels) as LinkPixel[],
+      rules: hasRules ? JSON.parse(rulesOf.values(id)[0]![0] as string) as Rule[] : [],
+      pixels: hasPixels ? JSON.parse(pixelsOf.values(id)[0]![0] as string) as LinkPixel[] : [],
     };
   }
 
@@ -292,8 +281,7 @@ export function createLinkStore(db: Db) {
     },
 
     async slugTaken(domainId: number | null, slug: string): Promise<boolean> {
-      const row = domainId === null ? onDefaultDomain.get({ slug }) : onDomain.get({ domainId, slug });
-      return row !== undefined;
+      return (domainId === null ? redirectOnDefault.values(slug) : redirectOnDomain.values(domainId, slug)).length > 0;
     },
 
     async forRedirect(domainId: number | null, slug: string): Promise<RedirectLink | undefined> {

@@ -92,6 +92,11 @@ describe("indexes on hot paths", () => {
     expect(plan(`select * from rules where link_id = 1 order by position`)).toContain("rules_link_idx");
   });
 
+  test("a redirect's checks for rules and pixels are searches of covering indexes", () => {
+    expect(plan(`select exists(select 1 from rules r where r.link_id = 1), exists(select 1 from link_pixels lp where lp.link_id = 1)`))
+      .toMatch(/SEARCH r USING COVERING INDEX rules_link_idx \(link_id=\?\).*SEARCH lp USING COVERING INDEX \w+ \(link_id=\?\)/);
+  });
+
   test("a link's hourly click counts are one range of the primary key", () => {
     expect(plan(`select hour, profile_id, clicks from click_hours where link_id = 1 and hour >= 5 and hour < 9`))
       .toMatch(/SEARCH click_hours USING PRIMARY KEY \(link_id=\? AND hour>\? AND hour<\?\)/);
