@@ -27,8 +27,12 @@ export interface Counted { key: string; clicks: number }
 
 const HOUR = 3_600_000;
 const ENTRY_BYTES = 16;
-/** Entries a batch row holds at most, so that folding one row is a short step (~30 ms at worst). */
-export const ROW_ENTRIES = 10_000;
+/**
+ * Entries a batch row holds at most, so that folding one row is a short step: ~6 ms at worst (2,000
+ * different links), which is how long a redirect may wait behind it. Rows of 10,000 took ~30 ms and,
+ * folded once a second under sustained load, raised the redirects' p99 from 2.3 to 10–14 ms.
+ */
+export const ROW_ENTRIES = 2_000;
 
 // Entries are written from a Uint32Array as they are, which is little-endian on every platform Bun runs on.
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error("kurz needs a little-endian machine");
