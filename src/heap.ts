@@ -1,7 +1,7 @@
 // The JavaScript heap sized for a server, not for the machine. JavaScriptCore lets its heap grow by
 // how much RAM the machine has: on a 24 GiB machine a kurz under redirect load at 1,000,000 links
-// held 140–180 MiB, most of it garbage not yet collected; told the machine has 384 MiB, it holds
-// 105–115 MiB at the same speed. That size is read once, when the runtime starts, from the
+// held 135–180 MiB, most of it garbage not yet collected; told the machine has 384 MiB, it holds
+// 105–116 MiB at the same speed. That size is read once, when the runtime starts, from the
 // environment, so `kurz serve` starts itself again with it, once, before doing anything else.
 // Setting BUN_JSC_forceRAMSize yourself (0: the machine's real RAM) keeps your value.
 const VARIABLE = "BUN_JSC_forceRAMSize";

@@ -28,9 +28,10 @@ export interface Counted { key: string; clicks: number }
 const HOUR = 3_600_000;
 const ENTRY_BYTES = 16;
 /**
- * Entries a batch row holds at most, so that folding one row is a short step: ~6 ms at worst (2,000
- * different links), which is how long a redirect may wait behind it. Rows of 10,000 took ~30 ms and,
- * folded once a second under sustained load, raised the redirects' p99 from 2.3 to 10–14 ms.
+ * Entries a batch row holds at most, so that folding one row is a short step, which is how long a
+ * redirect may wait behind it: 14 ms (median; 2,000 clicks over 10,000 links and 32 visitor profiles)
+ * where rows of 10,000 took 28. Folded once a second under sustained load, those raised the redirects'
+ * p99 from 2.2 to 10–14 ms; rows of 2,000 to 2.9 ms.
  */
 export const ROW_ENTRIES = 2_000;
 
