@@ -23,7 +23,7 @@ import { createPixelStore, type PixelStore } from "./pixels/store";
 import { createRedirectCache, type RedirectCache } from "./redirect/cache";
 import { fastRedirectRoute, redirectRoutes } from "./redirect/routes";
 import { createUnlocks, type Unlocks } from "./redirect/unlock";
-import { createGeo, type Geo } from "./redirect/visitor";
+import { createGeo, geoSource, type Geo } from "./redirect/geo";
 import { createSettingsStore, randomSecret } from "./settings/store";
 import { createUserStore, type UserStore } from "./users/store";
 import { version } from "./version";
@@ -59,7 +59,7 @@ const defaultLog = (message: string, error?: unknown) =>
 export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> = {}): AppDeps {
   const random = hashGenerator(config.slugLength);
   const log = overrides.log ?? defaultLog;
-  const geo = overrides.geo ?? createGeo(config.geoipDb);
+  const geo = overrides.geo ?? createGeo(geoSource(config.geoipDb, config.db));
   const clickStore = overrides.clickStore ?? createClickStore(db);
   const settings = createSettingsStore(db);
   let unlockKey: Promise<string> | undefined;

