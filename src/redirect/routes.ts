@@ -44,8 +44,7 @@ class VisitContext implements Visitor {
     return agentOf(this.headers.get("user-agent")).device;
   }
   get search(): string {
-    const q = this.url.indexOf("?");
-    return q === -1 ? "" : this.url.slice(q + 1);
+    return searchOf(this.url);
   }
   get secure(): boolean {
     return this.url.startsWith("https:") || (this.deps.config.trustProxy && this.headers.get("x-forwarded-proto") === "https");
@@ -55,6 +54,18 @@ class VisitContext implements Visitor {
 function redirectTo(location: string, headers?: Record<string, string>): Response {
   const base = { location, "cache-control": "private, no-store" };
   return new Response(null, { status: 302, headers: headers ? { ...base, ...headers } : base });
+}
+
+/** The query of a request URL without its "?", or "". */
+function searchOf(url: string): string {
+  const q = url.indexOf("?");
+  return q === -1 ? "" : url.slice(q + 1);
+}
+
+/** Where a password form posts: back to the same short URL, with its query string. */
+function formAction(slug: string, url: string): string {
+  const search = searchOf(url);
+  return `/${slug}${search ? `?${search}` : ""}`;
 }
 
 /** The path of a request URL without its slash and query ("http://host/abc?x=1" → "abc"), without parsing the URL. */
@@ -97,14 +108,12 @@ function redirector(deps: RedirectDeps) {
     return page;
   }
 
-  const formAction = (visit: VisitContext) => `/${visit.slug}${visit.search ? `?${visit.search}` : ""}`;
-
   async function get(visit: VisitContext): Promise<Response> {
     const link = await find(visit);
     if (link instanceof Response) return link;
     if (link.passwordHash) {
       const unlocked = await deps.unlocks.unlocked({ id: link.id, passwordHash: link.passwordHash }, visit.request.headers.get("cookie"), deps.now());
-      if (!unlocked) return passwordPage(formAction(visit), false);
+      if (!unlocked) return passwordPage(formAction(visit.slug, visit.url), false);
     }
     return sendOn(link, visit);
   }
@@ -122,7 +131,7 @@ function redirector(deps: RedirectDeps) {
       && (await Bun.password.verify(password, link.passwordHash).catch(() => false));
     if (!right) {
       deps.passwordLimiter.hit(key);
-      return passwordPage(formAction(visit), true);
+      return passwordPage(formAction(visit.slug, visit.url), true);
     }
     const cookie = await deps.unlocks.cookie({ id: link.id, passwordHash: link.passwordHash }, `/${visit.slug}`, visit.secure, deps.now());
     return sendOn(link, visit, { "set-cookie": cookie });
@@ -131,10 +140,11 @@ function redirector(deps: RedirectDeps) {
   const noCustomDomain = () => !deps.domains.anyNow();
 
   /**
-   * The hot path: a GET for an enabled, unexpired link without a password, on a host seen before, is
-   * answered here, synchronously and before any routing (a link not in the cache is read at once, as
-   * SQLite allows). Anything else (a page to show, an unknown slug, any other route) gives undefined and
-   * takes the routes below.
+   * The hot path: a GET for an enabled, unexpired link, on a host seen before, is answered here,
+   * synchronously and before any routing (a link not in the cache is read at once, as SQLite allows):
+   * the redirect, or for a protected link and a visitor without cookies, its password form. Anything
+   * else (a cookie to check, another page to show, an unknown slug, any other route) gives undefined
+   * and takes the routes below.
    */
   function fast(request: Request, server: Server): Response | undefined {
     if (request.method !== "GET") return;
@@ -148,8 +158,9 @@ function redirector(deps: RedirectDeps) {
       domainId = domain.row?.id ?? null;
     }
     const link = deps.redirectCache.linkNow(domainId, slug, () => prepared(deps.links.forRedirectNow(domainId, slug)));
-    if (!link || link.disabled || link.passwordHash) return;
+    if (!link || link.disabled) return;
     if (link.expiresAt && link.expiresAt.getTime() <= deps.now().getTime()) return;
+    if (link.passwordHash) return request.headers.get("cookie") === null ? passwordPage(formAction(slug, url), false) : undefined;
     return sendOn(link, new VisitContext(request, slug, server, deps, url));
   }
 

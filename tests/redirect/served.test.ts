@@ -127,12 +127,36 @@ describe("GET /:slug over a socket", () => {
     expect(changed).not.toContain("123456789012345");
   });
 
-  test("password links, HEAD, unknown slugs and the app's own paths still go to the app", async () => {
+  test("a password link's form is answered before the app to visitors without cookies; a cookie is the app's to check", async () => {
     const locked = await create({ long_url: "https://secret.example/", password: "pw" });
-    const [form, again] = await twice(`/${locked.hash}`);
-    expect(form.status).toBe(200);
-    expect(form.body).toContain("<form");
-    expect(again.status).toBe(200);
+    const appRead = k.deps.links.forRedirect;
+    let appReads = 0;
+    k.deps.links.forRedirect = (...args) => {
+      appReads++;
+      return appRead(...args);
+    };
+    try {
+      const [form, again] = await twice(`/${locked.hash}?utm=a&b=c`);
+      expect(form.status).toBe(200);
+      expect(form.body).toContain(`<form method="post" action="/${locked.hash}?utm=a&amp;b=c">`);
+      expect(again).toEqual(form);
+      expect(appReads).toBe(0);
+
+      const posted = await visit(`/${locked.hash}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "password=pw" });
+      expect(posted.status).toBe(302);
+      const cookie = posted.headers.get("set-cookie")!.split(";")[0]!;
+      const unlocked = await visit(`/${locked.hash}`, { headers: { cookie } });
+      expect(unlocked.status).toBe(302);
+      expect(unlocked.headers.get("location")).toBe("https://secret.example/");
+      const otherCookie = await visit(`/${locked.hash}?utm=a&b=c`, { headers: { cookie: "theme=dark" } });
+      expect(otherCookie.status).toBe(200);
+      expect(await otherCookie.text()).toBe(form.body);
+    } finally {
+      k.deps.links.forRedirect = appRead;
+    }
+  });
+
+  test("HEAD, unknown slugs and the app's own paths still go to the app", async () => {
     const plain = await create({ long_url: "https://plain.example/" });
     await visit(`/${plain.hash}`);
     const head = await visit(`/${plain.hash}`, { method: "HEAD" });
