@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createClickRecorder, type Visit } from "../../src/clicks/recorder";
-import { ROW_ENTRIES, unpackCounts } from "../../src/clicks/store";
+import { ROW_ENTRIES, unpackCounts, type ClickStore } from "../../src/clicks/store";
 import { testApp, type TestApp } from "../support/app";
 
 const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
@@ -189,6 +189,28 @@ describe("counts and folding", () => {
     expect(batchRows(k)).toBe(0);
     expect(total(k)).toBe(2);
     await overdue.close();
+  });
+
+  test("overdue under load, each interval folds as many rows as its clicks filled and one more", async () => {
+    let steps = 0;
+    const store = {
+      profileId: () => 1,
+      append: () => {},
+      oldestPending: () => new Date(0), // always overdue
+      fold: () => (steps++, { batches: 1, counts: ROW_ENTRIES }), // and never caught up
+    } as unknown as ClickStore;
+    const recorder = createClickRecorder({ store, geo: { country: () => null }, log: () => {}, intervalMs: 300, foldByMs: 0, quietRate: 0 });
+    /** The steps of the next interval, once they are done (they follow each other within milliseconds). */
+    const nextInterval = async () => {
+      const before = steps;
+      while (steps === before) await Bun.sleep(5);
+      await Bun.sleep(50);
+      return steps - before;
+    };
+    for (let i = 0; i < 5 * ROW_ENTRIES; i++) recorder.record(visit(1, Date.now()));
+    expect(await nextInterval()).toBe(6); // five rows' worth of clicks in the first interval, and one more
+    expect(await nextInterval()).toBe(1); // none in the second: one step
+    await recorder.close();
   });
 
   test("counts of a link deleted before the fold are dropped with it", async () => {
