@@ -1,6 +1,7 @@
 // A bare Bun.serve 302 plus chosen parts of what a redirect must do, to price each part on its own.
 // Usage: bun scripts/bench/floor-server.ts PORT SLUG_FILE PARTS   (PARTS: comma-separated, or "bare")
 //   lookup  the slug from the URL and a Map lookup over the file's slugs (what a cache hit costs)
+//   url     request.url read (what the slug is cut from)
 //   ip      server.requestIP (the client address, for the country of a click)
 //   headers Host, User-Agent and Referer read from the request
 //   nostore a second response header (Cache-Control: private, no-store)
@@ -26,6 +27,7 @@ function handle(request: Request, server: { requestIP(r: Request): { address: st
   {
     let location = "https://www.example.com/";
     let found: { headers: Headers; response: Response } | undefined;
+    if (parts.has("url")) sink += request.url.length;
     if (parts.has("ip")) sink += server.requestIP(request)?.address.length ?? 0;
     if (parts.has("headers")) {
       const h = request.headers;
