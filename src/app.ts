@@ -59,7 +59,7 @@ const defaultLog = (message: string, error?: unknown) =>
 export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> = {}): AppDeps {
   const random = hashGenerator(config.slugLength);
   const log = overrides.log ?? defaultLog;
-  const geo = overrides.geo ?? createGeo(geoSource(config.geoipDb, config.db));
+  const geo = overrides.geo ?? createGeo(geoSource(config.geoipDb, config.db), log);
   const clickStore = overrides.clickStore ?? createClickStore(db);
   const settings = createSettingsStore(db);
   let unlockKey: Promise<string> | undefined;

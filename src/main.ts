@@ -6,7 +6,7 @@ import { migrate } from "./db/migrate";
 import { openDatabase } from "./db/open";
 import { restartWithServerHeap } from "./heap";
 import { ApiError } from "./http/errors";
-import { geoSource } from "./redirect/geo";
+import { geoSource, openGeo } from "./redirect/geo";
 import { bootstrapAdmin, createUser, issueToken } from "./users/service";
 import { createUserStore } from "./users/store";
 import { version } from "./version";
@@ -72,8 +72,15 @@ function openMigrated(config: Config) {
 
 async function serve(config: Config): Promise<void> {
   // Before the restart: copying the embedded country database out reads 8 MB of the binary, which the
-  // restarted process then never holds (geo.ts).
-  geoSource(config.geoipDb, config.db);
+  // restarted process then never holds (geo.ts); a country database the user names must be readable.
+  const geo = geoSource(config.geoipDb, config.db);
+  if (config.geoipDb) {
+    try {
+      openGeo(geo);
+    } catch (error) {
+      fail(`--geoip-db: ${(error as Error).message}`, 2);
+    }
+  }
   restartWithServerHeap();
   const started = performance.now();
   const db = openMigrated(config);

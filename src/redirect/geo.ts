@@ -65,20 +65,45 @@ export function keepCopy(source: string, folder: string): string {
 
 /** The file's bytes as the reader wants them: mapped privately (nothing is ever written back), or read. */
 function load({ path, mapped }: GeoSource): Buffer {
-  if (!mapped) return readFileSync(path);
-  const bytes = Bun.mmap(path, { shared: false });
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (mapped) {
+    try {
+      const bytes = Bun.mmap(path, { shared: false });
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    } catch {
+      // e.g. a file system that cannot map: read it instead
+    }
+  }
+  return readFileSync(path);
 }
 
-/** Country lookups from `source`, opened at the first lookup. */
-export function createGeo(source: GeoSource): Geo {
+/** A reader of `source`, or an error that says which file could not be read and why. */
+export function openGeo(source: GeoSource): Reader<CountryResponse> {
+  try {
+    return new Reader<CountryResponse>(load(source));
+  } catch (error) {
+    throw new Error(`cannot read the country database ${source.path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Country lookups from `source`, opened at the first lookup. A database that cannot be opened then is
+ * logged once and every address has no country: clicks are still counted.
+ */
+export function createGeo(source: GeoSource, log: (message: string) => void = () => {}): Geo {
   // DB-IP's records are {country_code}, not MaxMind's shape that the reader's types describe.
-  let reader: Reader<CountryResponse> | null = null;
+  let reader: Reader<CountryResponse> | null | undefined;
   return {
     country(ip) {
       if (!ip) return null;
-      reader ??= new Reader<CountryResponse>(load(source));
-      const record = reader.get(ip) as { country_code?: string } | null;
+      if (reader === undefined) {
+        try {
+          reader = openGeo(source);
+        } catch (error) {
+          reader = null;
+          log(`${(error as Error).message}; clicks are counted without a country`);
+        }
+      }
+      const record = reader?.get(ip) as { country_code?: string } | null | undefined;
       const code = record?.country_code;
       return code ? code.toLowerCase() : null;
     },

@@ -227,6 +227,13 @@ describe("the compiled binary, run alone from an empty folder", () => {
     for (const command of ["serve", "migrate", "user create", "user token"]) expect(r.stdout).toContain(command);
   });
 
+  test("kurz serve with a --geoip-db it cannot read exits 2 and says why", async () => {
+    const r = await runKurz(["serve", "--port", "0", "--db", join(tempDir("geoip"), "kurz.sqlite"), "--geoip-db", join(runDir, "missing.mmdb")]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`--geoip-db: cannot read the country database ${join(runDir, "missing.mmdb")}`);
+    expect(r.stdout).not.toContain("listening");
+  });
+
   test("an unknown command exits non-zero with a message on stderr", async () => {
     const r = await runKurz(["frobnicate"]);
     expect(r.exitCode).not.toBe(0);

