@@ -20,6 +20,8 @@ export interface Visit {
 
 export interface ClickRecorder {
   record(visit: Visit): void;
+  /** Notes a request answered on the redirect path, click or not (a password form, a 404): folding waits while they come fast. */
+  served(): void;
   flush(): Promise<number>;
   /** Folds every batch written so far into the hourly counts (a fold otherwise waits for a quiet moment). */
   foldAll(): Promise<void>;
@@ -42,7 +44,7 @@ export function createClickRecorder(deps: {
   foldAfterMs?: number;
   /** …or at this age whatever the load. */
   foldByMs?: number;
-  /** Below this many visits a second, redirects count as quiet. */
+  /** Below this many requests a second on the redirect path, redirects count as quiet. */
   quietRate?: number;
 }): ClickRecorder {
   const now = deps.now ?? (() => new Date());
@@ -55,6 +57,7 @@ export function createClickRecorder(deps: {
   let writing: Promise<number> = Promise.resolve(0);
   let scheduled = false;
   let visitsSinceTick = 0;
+  let requestsSinceTick = 0;
 
   // A visit's profile from what it saw, each part remembered apart (the agent by agentOf): most visits
   // repeat a few agents, addresses and referrers, and short keys are cheap to look up.
@@ -147,12 +150,12 @@ export function createClickRecorder(deps: {
   // many links takes ~14 ms, so that is ~14,000 such clicks a second; clicks on fewer links (a campaign,
   // a viral link) share counts and fold faster.
   let folding = false;
-  async function foldIfDue(visits: number): Promise<void> {
+  async function foldIfDue(visits: number, requests: number): Promise<void> {
     if (folding) return;
     const oldest = deps.store.oldestPending();
     if (!oldest) return;
     const age = now().getTime() - oldest.getTime();
-    const quiet = age >= foldAfterMs && (visits * 1000) / intervalMs < quietRate;
+    const quiet = age >= foldAfterMs && (Math.max(visits, requests) * 1000) / intervalMs < quietRate;
     if (!quiet && age < foldByMs) return;
     folding = true;
     try {
@@ -169,9 +172,11 @@ export function createClickRecorder(deps: {
 
   const timer = setInterval(() => {
     const visits = visitsSinceTick;
+    const requests = requestsSinceTick;
     visitsSinceTick = 0;
+    requestsSinceTick = 0;
     void flush()
-      .then(() => foldIfDue(visits))
+      .then(() => foldIfDue(visits, requests))
       .catch((error) => deps.log("could not fold clicks; will retry", error));
   }, intervalMs);
   timer.unref?.();
@@ -189,6 +194,9 @@ export function createClickRecorder(deps: {
           void flush();
         });
       }
+    },
+    served() {
+      requestsSinceTick++;
     },
     flush,
     async foldAll() {

@@ -31,8 +31,8 @@ const ENTRY_BYTES = 16;
  * Entries a batch row holds at most, so that folding one row is a short step, which is how long a
  * redirect may wait behind it: 14 ms (median; 2,000 clicks over 10,000 links and 32 visitor profiles)
  * where rows of 10,000 took 28. Folded once a second under sustained load, those raised the redirects'
- * p99 from 2.2 to 10–14 ms; rows of 2,000 to 2.9 ms (the recorder folds as many rows a second as the
- * load fills, and one more, within a quarter of each second).
+ * p99 from 2.2 to 10–14 ms; rows of 2,000 to 2.9 ms (under load the recorder now folds as many rows a
+ * second as the load fills, and one more, within a tenth of each second).
  */
 export const ROW_ENTRIES = 2_000;
 

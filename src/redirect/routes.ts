@@ -176,6 +176,7 @@ export function fastRedirectRoute(deps: RedirectDeps, fallback: (request: Reques
   return {
     "/:slug": {
       GET(request: Request, server: Server) {
+        deps.clicks.served();
         let answer: Response | undefined;
         try {
           answer = fast(request, server);

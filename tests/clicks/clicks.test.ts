@@ -213,6 +213,26 @@ describe("counts and folding", () => {
     await recorder.close();
   });
 
+  test("requests that are not clicks (password forms, 404s) keep redirects from counting as quiet", async () => {
+    let steps = 0;
+    const store = {
+      profileId: () => 1,
+      append: () => {},
+      oldestPending: () => new Date(Date.now() - 60_000), // old enough to fold when quiet, not overdue
+      fold: () => (steps++, { batches: 1, counts: ROW_ENTRIES }),
+    } as unknown as ClickStore;
+    const recorder = createClickRecorder({ store, geo: { country: () => null }, log: () => {}, intervalMs: 50, foldAfterMs: 1_000, quietRate: 200 });
+    const load = setInterval(() => {
+      for (let i = 0; i < 10; i++) recorder.served(); // 10 requests every ~1 ms: far above 200 a second
+    }, 1);
+    await Bun.sleep(300);
+    clearInterval(load);
+    expect(steps).toBe(0);
+    await Bun.sleep(200);
+    expect(steps).toBeGreaterThan(0);
+    await recorder.close();
+  });
+
   test("counts of a link deleted before the fold are dropped with it", async () => {
     const k = testApp();
     const { u, link } = await linkWithVisits(k, [{}, {}]);

@@ -135,12 +135,19 @@ describe("GET /:slug over a socket", () => {
       appReads++;
       return appRead(...args);
     };
+    const served = k.deps.clicks.served;
+    let noted = 0;
+    k.deps.clicks.served = () => {
+      noted++;
+      served();
+    };
     try {
       const [form, again] = await twice(`/${locked.hash}?utm=a&b=c`);
       expect(form.status).toBe(200);
       expect(form.body).toContain(`<form method="post" action="/${locked.hash}?utm=a&amp;b=c">`);
       expect(again).toEqual(form);
       expect(appReads).toBe(0);
+      expect(noted).toBe(2); // not clicks, but load: folding waits while such requests come fast
 
       const posted = await visit(`/${locked.hash}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "password=pw" });
       expect(posted.status).toBe(302);
@@ -153,6 +160,7 @@ describe("GET /:slug over a socket", () => {
       expect(await otherCookie.text()).toBe(form.body);
     } finally {
       k.deps.links.forRedirect = appRead;
+      k.deps.clicks.served = served;
     }
   });
 
