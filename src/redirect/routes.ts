@@ -26,19 +26,21 @@ export interface RedirectDeps extends ResolveDeps {
 type Server = { requestIP(r: Request): { address: string } | null } | null;
 
 /** One visit's request, read lazily: most redirects need neither the country nor the agent. */
-class VisitContext implements Visitor {
+class VisitContext implements Visitor, VisitorSource {
   #country: string | null | undefined;
-  readonly source: VisitorSource;
   readonly headers: Headers;
+  readonly socketIp: string | null;
+  readonly trustProxy: boolean;
   /** HEAD requests (link checkers) are answered but not counted as clicks. */
   readonly counts: boolean;
   constructor(readonly request: Request, readonly slug: string, server: Server, private readonly deps: RedirectDeps, readonly url = request.url) {
     this.counts = request.method !== "HEAD";
     this.headers = request.headers;
-    this.source = { headers: this.headers, socketIp: server?.requestIP(request)?.address ?? null, trustProxy: deps.config.trustProxy };
+    this.socketIp = server?.requestIP(request)?.address ?? null;
+    this.trustProxy = deps.config.trustProxy;
   }
   country(): string | null {
-    return this.#country === undefined ? (this.#country = visitorCountry(this.source, this.deps.geo)) : this.#country;
+    return this.#country === undefined ? (this.#country = visitorCountry(this, this.deps.geo)) : this.#country;
   }
   device() {
     return agentOf(this.headers.get("user-agent")).device;
@@ -95,7 +97,7 @@ function redirector(deps: RedirectDeps) {
         linkId: link.id,
         at: deps.now().getTime(),
         userAgent,
-        socketIp: visit.source.socketIp,
+        socketIp: visit.socketIp,
         forwardedIp: trusted ? forwardedIp(visit.headers) : null,
         country: trusted ? cdnCountry(visit.headers) : null,
         referrer: visit.headers.get("referer"),
@@ -123,7 +125,7 @@ function redirector(deps: RedirectDeps) {
     if (link instanceof Response) return link;
     if (!link.passwordHash) return sendOn(link, visit);
     // Wrong guesses are limited per client and link; argon2 is too costly to let anyone call it freely.
-    const key = `${clientIp(visit.source) ?? "?"}|${link.id}`;
+    const key = `${clientIp(visit) ?? "?"}|${link.id}`;
     const limit = deps.passwordLimiter.blocked(key);
     if (limit.blocked) return tooManyRequestsPage(limit.retryAfterSeconds);
     const password = (body as { password?: unknown } | null)?.password;
