@@ -8,7 +8,8 @@
 // --only creates measures single creates and the 100-URL create only (no redirects, start-up or size);
 // --guard R exits 1 when plain redirects fall below R× the baseline. Each measurement waits (up to
 // --quiet-wait s) for the machine to be quiet and is taken again (up to --retries times) when other work
-// used more than 10% of a core meanwhile. Links are written into SQLite directly, not through the API.
+// used more than 10% of a core meanwhile; the other server is paused (SIGSTOP) while one is measured.
+// Links are written into SQLite directly, not through the API.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -125,20 +126,28 @@ async function redirectLoad(kurz: Server, baseline: Server, p: Prepared): Promis
   let repeatedRounds = 0;
   let contendedRoundsKept = 0;
   const once = async (target: Target, seconds: number) => {
-    // Starts when kurz has written the last run's clicks and nothing else is running (bounded wait).
-    await waitQuiet(CONTENTION_PCT, opt.quietWaitMs);
     const server = target === "baseline" ? baseline : kurz;
-    const result = await runWrk({
-      origin: server.origin,
-      slugFile: p.slugFiles[target === "baseline" ? "plain" : target],
-      userAgent: target === "rule" ? PHONE_UA : undefined,
-      seconds,
-      connections: opt.connections,
-      serverPid: server.pid,
-      ownPids: [server.pid], // the other server working meanwhile (GC, clicks) would disturb the run too
-    });
-    if (target !== "baseline" && target !== "password") kurzRequests += result.requests;
-    return result;
+    // The other server is paused meanwhile: both share one core, and kurz, idle while the baseline is
+    // measured, would spend it folding the clicks of its last run (as it should when quiet).
+    const other = target === "baseline" ? kurz : baseline;
+    process.kill(other.pid, "SIGSTOP");
+    try {
+      // Starts when nothing else is running (bounded wait).
+      await waitQuiet(CONTENTION_PCT, opt.quietWaitMs);
+      const result = await runWrk({
+        origin: server.origin,
+        slugFile: p.slugFiles[target === "baseline" ? "plain" : target],
+        userAgent: target === "rule" ? PHONE_UA : undefined,
+        seconds,
+        connections: opt.connections,
+        serverPid: server.pid,
+        ownPids: [server.pid],
+      });
+      if (target !== "baseline" && target !== "password") kurzRequests += result.requests;
+      return result;
+    } finally {
+      process.kill(other.pid, "SIGCONT");
+    }
   };
   const warm = opt.quick ? 1 : 3;
   say(`warm-up: ${warm} s on each of ${targets.join(", ")}`);
