@@ -99,6 +99,9 @@ export function createApp(deps: AppDeps) {
   // Cached plain links are answered by Bun's router before the app (see fastRedirectRoute).
   const toApp = (request: Request): Response | Promise<Response> => app.fetch(request);
   const app = new Elysia({ normalize: "typebox", serve: { routes: fastRedirectRoute(deps, toApp) } })
+    .onRequest(() => {
+      deps.clicks.served(); // API and admin requests are load too: folding clicks waits for quiet
+    })
     .use(httpBasics(deps.log))
     .get("/healthz", ({ set }) => {
       try {

@@ -20,7 +20,7 @@ export interface Visit {
 
 export interface ClickRecorder {
   record(visit: Visit): void;
-  /** Notes a request answered on the redirect path, click or not (a password form, a 404): folding waits while they come fast. */
+  /** Notes a request answered, click or not (a password form, a 404, an API call): folding waits while they come fast. */
   served(): void;
   flush(): Promise<number>;
   /** Folds every batch written so far into the hourly counts (a fold otherwise waits for a quiet moment). */
@@ -44,7 +44,7 @@ export function createClickRecorder(deps: {
   foldAfterMs?: number;
   /** …or at this age whatever the load. */
   foldByMs?: number;
-  /** Below this many requests a second on the redirect path, redirects count as quiet. */
+  /** Below this many requests a second, the server counts as quiet. */
   quietRate?: number;
 }): ClickRecorder {
   const now = deps.now ?? (() => new Date());
@@ -159,12 +159,17 @@ export function createClickRecorder(deps: {
     if (!quiet && age < foldByMs) return;
     folding = true;
     try {
-      const until = performance.now() + intervalMs / (quiet ? 4 : 10);
+      const started = performance.now();
+      const until = started + intervalMs / (quiet ? 4 : 10);
       let steps = quiet ? Infinity : Math.ceil(visits / ROW_ENTRIES) + 1;
+      const seenBefore = Math.max(visitsSinceTick, requestsSinceTick);
+      // Quiet folding stops at once when requests come in between its steps: load that starts within
+      // the interval does not wait for its end.
+      const busyNow = () => ((Math.max(visitsSinceTick, requestsSinceTick) - seenBefore) * 1000) / (performance.now() - started) >= quietRate;
       do {
         if (!deps.store.fold().batches) break;
         await new Promise((resolve) => setImmediate(resolve));
-      } while (--steps > 0 && performance.now() < until);
+      } while (--steps > 0 && performance.now() < until && !(quiet && busyNow()));
     } finally {
       folding = false;
     }

@@ -233,6 +233,39 @@ describe("counts and folding", () => {
     await recorder.close();
   });
 
+  test("quiet folding stops as soon as requests come in between its steps", async () => {
+    let steps = 0;
+    let recorder: ReturnType<typeof createClickRecorder> | undefined;
+    const store = {
+      profileId: () => 1,
+      append: () => {},
+      oldestPending: () => new Date(Date.now() - 60_000),
+      fold: () => {
+        steps++;
+        if (steps === 3) for (let i = 0; i < 1000; i++) recorder!.served(); // load arrives during the third step
+        return { batches: 1, counts: ROW_ENTRIES };
+      },
+    } as unknown as ClickStore;
+    recorder = createClickRecorder({ store, geo: { country: () => null }, log: () => {}, intervalMs: 400, foldAfterMs: 1_000, quietRate: 200 });
+    await Bun.sleep(600); // one interval: quiet, so it folds, for up to a quarter of it
+    expect(steps).toBe(3);
+    await recorder.close();
+  });
+
+  test("API requests count as load", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const served = k.deps.clicks.served;
+    let noted = 0;
+    k.deps.clicks.served = () => {
+      noted++;
+      served();
+    };
+    await k.handle("/api/links", { headers: { authorization: `Bearer ${u.token}` } });
+    await k.handle("/healthz");
+    expect(noted).toBe(2);
+  });
+
   test("counts of a link deleted before the fold are dropped with it", async () => {
     const k = testApp();
     const { u, link } = await linkWithVisits(k, [{}, {}]);
