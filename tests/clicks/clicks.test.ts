@@ -40,6 +40,21 @@ function storedCounts(k: TestApp) {
 const batchRows = (k: TestApp) => k.db.$client.query<{ n: number }, []>("select count(*) as n from click_batches").get()!.n;
 const total = (k: TestApp) => storedCounts(k).reduce((n, c) => n + c.clicks, 0);
 
+/** A click store whose backlog never ends, written at `oldest`; `onFold` sees each fold step's number. */
+function endlessBacklog(oldest: () => Date, onFold: (step: number) => void = () => {}) {
+  const store = {
+    steps: 0,
+    profileId: () => 1,
+    append: () => {},
+    oldestPending: oldest,
+    fold: () => {
+      onFold(++store.steps);
+      return { batches: 1, counts: ROW_ENTRIES };
+    },
+  };
+  return store as typeof store & ClickStore;
+}
+
 describe("click recording", () => {
   test("a redirect writes nothing synchronously; a flush appends one row whatever the number of clicks", async () => {
     const k = testApp({ config: { trustProxy: true } });
@@ -192,20 +207,14 @@ describe("counts and folding", () => {
   });
 
   test("overdue under load, each interval folds as many rows as its clicks filled and one more", async () => {
-    let steps = 0;
-    const store = {
-      profileId: () => 1,
-      append: () => {},
-      oldestPending: () => new Date(0), // always overdue
-      fold: () => (steps++, { batches: 1, counts: ROW_ENTRIES }), // and never caught up
-    } as unknown as ClickStore;
+    const store = endlessBacklog(() => new Date(0)); // always overdue, never caught up
     const recorder = createClickRecorder({ store, geo: { country: () => null }, log: () => {}, intervalMs: 300, foldByMs: 0, quietRate: 0 });
     /** The steps of the next interval, once they are done (they follow each other within milliseconds). */
     const nextInterval = async () => {
-      const before = steps;
-      while (steps === before) await Bun.sleep(5);
+      const before = store.steps;
+      while (store.steps === before) await Bun.sleep(5);
       await Bun.sleep(50);
-      return steps - before;
+      return store.steps - before;
     };
     for (let i = 0; i < 5 * ROW_ENTRIES; i++) recorder.record(visit(1, Date.now()));
     expect(await nextInterval()).toBe(6); // five rows' worth of clicks in the first interval, and one more
@@ -214,41 +223,27 @@ describe("counts and folding", () => {
   });
 
   test("requests that are not clicks (password forms, 404s) keep redirects from counting as quiet", async () => {
-    let steps = 0;
-    const store = {
-      profileId: () => 1,
-      append: () => {},
-      oldestPending: () => new Date(Date.now() - 60_000), // old enough to fold when quiet, not overdue
-      fold: () => (steps++, { batches: 1, counts: ROW_ENTRIES }),
-    } as unknown as ClickStore;
+    const store = endlessBacklog(() => new Date(Date.now() - 60_000)); // old enough to fold when quiet, not overdue
     const recorder = createClickRecorder({ store, geo: { country: () => null }, log: () => {}, intervalMs: 50, foldAfterMs: 1_000, quietRate: 200 });
     const load = setInterval(() => {
       for (let i = 0; i < 10; i++) recorder.served(); // 10 requests every ~1 ms: far above 200 a second
     }, 1);
     await Bun.sleep(300);
     clearInterval(load);
-    expect(steps).toBe(0);
+    expect(store.steps).toBe(0);
     await Bun.sleep(200);
-    expect(steps).toBeGreaterThan(0);
+    expect(store.steps).toBeGreaterThan(0);
     await recorder.close();
   });
 
   test("quiet folding stops as soon as requests come in between its steps", async () => {
-    let steps = 0;
     let recorder: ReturnType<typeof createClickRecorder> | undefined;
-    const store = {
-      profileId: () => 1,
-      append: () => {},
-      oldestPending: () => new Date(Date.now() - 60_000),
-      fold: () => {
-        steps++;
-        if (steps === 3) for (let i = 0; i < 1000; i++) recorder!.served(); // load arrives during the third step
-        return { batches: 1, counts: ROW_ENTRIES };
-      },
-    } as unknown as ClickStore;
+    const store = endlessBacklog(() => new Date(Date.now() - 60_000), (step) => {
+      if (step === 3) for (let i = 0; i < 1000; i++) recorder!.served(); // load arrives during the third step
+    });
     recorder = createClickRecorder({ store, geo: { country: () => null }, log: () => {}, intervalMs: 400, foldAfterMs: 1_000, quietRate: 200 });
     await Bun.sleep(600); // one interval: quiet, so it folds, for up to a quarter of it
-    expect(steps).toBe(3);
+    expect(store.steps).toBe(3);
     await recorder.close();
   });
 
