@@ -144,7 +144,7 @@ export function createClickRecorder(deps: {
   const flush = (): Promise<number> => (writing = writing.then(writeBuffered, writeBuffered));
 
   // Folding, in steps of at most one batch row (ROW_ENTRIES) with requests served between them: while
-  // redirects are quiet, as many steps as fit in a quarter of each interval; when batches are overdue
+  // the server is quiet, as many steps as fit in a quarter of each interval; when batches are overdue
   // under load, as many as the interval's clicks filled rows and one more, so that the backlog shrinks
   // instead of growing with the load, within a tenth of the interval. A step of 2,000 clicks over as
   // many links takes ~14 ms, so that is ~14,000 such clicks a second; clicks on fewer links (a campaign,
