@@ -6,7 +6,7 @@ import { migrate } from "./db/migrate";
 import { openDatabase } from "./db/open";
 import { restartWithServerHeap } from "./heap";
 import { ApiError } from "./http/errors";
-import { geoSource, openGeo } from "./redirect/geo";
+import { createGeo, geoSource, openGeo, type Geo } from "./redirect/geo";
 import { bootstrapAdmin, createUser, issueToken } from "./users/service";
 import { createUserStore } from "./users/store";
 import { version } from "./version";
@@ -72,19 +72,21 @@ function openMigrated(config: Config) {
 
 async function serve(config: Config): Promise<void> {
   // Before the restart: copying the embedded country database out reads 8 MB of the binary, which the
-  // restarted process then never holds (geo.ts); a country database the user names must be readable.
-  const geo = geoSource(config.geoipDb, config.db);
+  // restarted process then never holds (geo.ts).
+  const geoFile = geoSource(config.geoipDb, config.db);
+  restartWithServerHeap();
+  const started = performance.now();
+  // A country database the user names must be readable; the reader that checked it serves the lookups.
+  let geo: Geo | undefined;
   if (config.geoipDb) {
     try {
-      openGeo(geo);
+      geo = createGeo(geoFile, undefined, openGeo(geoFile));
     } catch (error) {
       fail(`--geoip-db: ${(error as Error).message}`, 2);
     }
   }
-  restartWithServerHeap();
-  const started = performance.now();
   const db = openMigrated(config);
-  const deps = createDeps(config, db);
+  const deps = createDeps(config, db, geo ? { geo } : {});
   const admin = await bootstrapAdmin(deps, { email: config.adminEmail, password: config.adminPassword });
   if (admin?.password) {
     console.log("Created the first admin. Save these now, they are not shown again:");

@@ -86,12 +86,13 @@ export function openGeo(source: GeoSource): Reader<CountryResponse> {
 }
 
 /**
- * Country lookups from `source`, opened at the first lookup. A database that cannot be opened then is
- * logged once and every address has no country: clicks are still counted.
+ * Country lookups from `source`, opened at the first lookup unless `opened` is its reader already. A
+ * database that cannot be opened then is logged once and every address has no country: clicks are
+ * still counted.
  */
-export function createGeo(source: GeoSource, log: (message: string) => void = () => {}): Geo {
+export function createGeo(source: GeoSource, log: (message: string) => void = () => {}, opened?: Reader<CountryResponse>): Geo {
   // DB-IP's records are {country_code}, not MaxMind's shape that the reader's types describe.
-  let reader: Reader<CountryResponse> | null | undefined;
+  let reader: Reader<CountryResponse> | null | undefined = opened;
   return {
     country(ip) {
       if (!ip) return null;

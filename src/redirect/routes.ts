@@ -178,14 +178,15 @@ export function fastRedirectRoute(deps: RedirectDeps, fallback: (request: Reques
   return {
     "/:slug": {
       GET(request: Request, server: Server) {
-        deps.clicks.served();
         let answer: Response | undefined;
         try {
           answer = fast(request, server);
         } catch {
           answer = undefined; // e.g. the database is busy: the app's own path answers, with its error pages
         }
-        return answer ?? fallback(request);
+        if (!answer) return fallback(request); // the app notes the request itself
+        deps.clicks.served();
+        return answer;
       },
     },
   };
