@@ -25,7 +25,7 @@ export function hostOf(request: Request): string {
 export function prepared(link: RedirectLink | undefined): RedirectLink | undefined {
   if (!link) return link;
   const href = (url: string) => new URL(url).href;
-  return { ...link, longUrl: href(link.longUrl), rules: link.rules.map((r) => ({ ...r, value: href(r.value) })) };
+  return { ...link, longUrl: href(link.longUrl), rules: link.rules.length ? link.rules.map((r) => ({ ...r, value: href(r.value) })) : link.rules };
 }
 
 export async function resolveShortUrl(deps: ResolveDeps, request: Request, slug: string): Promise<{ domain: DomainRow | undefined; link: RedirectLink | undefined }> {
