@@ -1,6 +1,6 @@
 // The kurz command: serve | migrate | user create | user token.
 import { parseArgs } from "node:util";
-import { createApp, createDeps } from "./app";
+import { createApp, createDeps, serveApp } from "./app";
 import { ConfigError, configOptions, loadConfig, type Config } from "./config";
 import { migrate } from "./db/migrate";
 import { openDatabase } from "./db/open";
@@ -95,10 +95,7 @@ async function serve(config: Config): Promise<void> {
     console.log(`Created the first admin ${admin.email}; issue an API token with: kurz user token --email ${admin.email}`);
   }
   const derivedBaseUrl = config.baseUrl === `http://localhost:${config.port}`;
-  // reusePort off: a second kurz on the same port must fail, not silently share the traffic.
-  // development off: Bun's development error page would show clients source paths and lines.
-  const app = createApp(deps).listen({ port: config.port, hostname: config.host, reusePort: false, development: false, maxRequestBodySize: 16 * 1024 * 1024 });
-  const server = app.server!;
+  const server = serveApp(createApp(deps), deps, { port: config.port, hostname: config.host, maxRequestBodySize: 16 * 1024 * 1024 });
   // The build starts the binary with the JIT 8× more reluctant (--compile-jit-policy=8): start-up code
   // runs once and is not worth compiling. Serving requests is, so the normal policy from here on.
   Bun.unsafe.setJITPolicy(1);

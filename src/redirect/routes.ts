@@ -2,7 +2,7 @@
 import { Elysia } from "elysia";
 import type { ClickRecorder } from "../clicks/recorder";
 import type { RateLimiter } from "../http/rate-limit";
-import { aliasPattern } from "../links/slug";
+import { aliasPattern, isReservedSlug } from "../links/slug";
 import type { RedirectLink } from "../links/store";
 import { withVisitorQuery } from "../links/url";
 import { apiNotFound } from "../http/plugin";
@@ -143,7 +143,8 @@ function redirector(deps: RedirectDeps) {
 
   /**
    * The hot path: a GET for an enabled, unexpired link, on a host seen before, is answered here,
-   * synchronously and before any routing (a link not in the cache is read at once, as SQLite allows):
+   * synchronously and before any routing (a link not in the cache is read at once, as SQLite allows;
+   * a reserved slug never names a link, so /healthz, /admin and /swagger go straight on to the app):
    * the redirect, or for a protected link and a visitor without cookies, its password form. Anything
    * else (a cookie to check, another page to show, an unknown slug, any other route) gives undefined
    * and takes the routes below.
@@ -159,7 +160,7 @@ function redirector(deps: RedirectDeps) {
       if (!domain) return;
       domainId = domain.row?.id ?? null;
     }
-    const link = deps.redirectCache.linkNow(domainId, slug, () => prepared(deps.links.forRedirectNow(domainId, slug)));
+    const link = deps.redirectCache.linkNow(domainId, slug, () => (isReservedSlug(slug) ? undefined : prepared(deps.links.forRedirectNow(domainId, slug))));
     if (!link || link.disabled) return;
     if (link.expiresAt && link.expiresAt.getTime() <= deps.now().getTime()) return;
     if (link.passwordHash) return request.headers.get("cookie") === null ? passwordPage(formAction(slug, url), false) : undefined;
@@ -170,25 +171,21 @@ function redirector(deps: RedirectDeps) {
 }
 
 /**
- * GET /:slug as a route of Bun's own router (Elysia hands `serve.routes` to Bun.serve): a cached plain
- * link is answered without Elysia's context or hooks; anything else goes on to `fallback`, the app.
+ * The redirect fast path as the server's first look at every request (see serveApp in app.ts): the
+ * answer to a GET of a cached link, or undefined, and the app answers. An error (e.g. the database is
+ * busy) also leaves the request to the app, whose own path answers it with its error pages.
  */
-export function fastRedirectRoute(deps: RedirectDeps, fallback: (request: Request) => Response | Promise<Response>) {
+export function fastRedirects(deps: RedirectDeps): (request: Request, server: Server) => Response | undefined {
   const { fast } = redirector(deps);
-  return {
-    "/:slug": {
-      GET(request: Request, server: Server) {
-        let answer: Response | undefined;
-        try {
-          answer = fast(request, server);
-        } catch {
-          answer = undefined; // e.g. the database is busy: the app's own path answers, with its error pages
-        }
-        if (!answer) return fallback(request); // the app notes the request itself
-        deps.clicks.served();
-        return answer;
-      },
-    },
+  return (request, server) => {
+    let answer: Response | undefined;
+    try {
+      answer = fast(request, server);
+    } catch {
+      return undefined;
+    }
+    if (answer) deps.clicks.served(); // the app notes the requests it answers itself
+    return answer;
   };
 }
 

@@ -1,5 +1,6 @@
 // Minimal cases the fuzz suite found, one test each, so that a fix stays fixed.
 import { describe, expect, test } from "bun:test";
+import { serveApp } from "../../src/app";
 import { envelopeProblems } from "../support/fuzz";
 import { testApp } from "../support/app";
 
@@ -72,7 +73,7 @@ describe("body and query keys named like Object.prototype members (found by bodi
 
   test("over HTTP, the same body is answered below 500 and without a stack trace", async () => {
     const { k, u } = await setup();
-    k.app.listen({ port: 0, hostname: "127.0.0.1" });
+    serveApp(k.app, k.deps, { port: 0, hostname: "127.0.0.1" });
     try {
       const r = await fetch(`http://127.0.0.1:${k.app.server!.port}/api/links/create`, {
         method: "POST", headers: { authorization: `Bearer ${u.token}`, "content-type": "application/json" }, body: '{"long_url":"https://example.com/","constructor":1}',

@@ -1,6 +1,7 @@
 // The same checks over a real socket: what Bun's HTTP server does with 64 KB headers, 10k paths and
 // request lines no client library would send, and that the server still serves afterwards.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { serveApp } from "../../src/app";
 import { problemsOf, type Case } from "../support/fuzz";
 import { fuzzFixture, type Fixture } from "../support/fuzz-targets";
 
@@ -11,7 +12,7 @@ let cases = 0;
 
 beforeAll(async () => {
   f = await fuzzFixture();
-  f.k.app.listen({ port: 0, hostname: "127.0.0.1" });
+  serveApp(f.k.app, f.k.deps, { port: 0, hostname: "127.0.0.1" });
   origin = `http://127.0.0.1:${f.k.app.server!.port}`;
 });
 

@@ -1,6 +1,7 @@
-// Redirects over a real socket, where a cached plain link is answered by Bun's router before the app:
+// Redirects over a real socket, where a cached plain link is answered before the app (serveApp):
 // the answers must be the app's, first visit or repeat, and every change must show at once.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { serveApp } from "../../src/app";
 import { testApp, type TestApp } from "../support/app";
 
 const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
@@ -13,7 +14,7 @@ let now = new Date("2029-06-01T00:00:00Z");
 beforeAll(async () => {
   k = testApp({ deps: { now: () => now } });
   token = (await k.user()).token;
-  k.app.listen({ port: 0, hostname: "127.0.0.1" });
+  serveApp(k.app, k.deps, { port: 0, hostname: "127.0.0.1" });
   origin = `http://127.0.0.1:${k.app.server!.port}`;
 });
 
@@ -174,5 +175,26 @@ describe("GET /:slug over a socket", () => {
     expect(api.status).toBe(404);
     expect(((await api.json()) as any).status).toBe("error");
     expect((await visit("/healthz")).status).toBe(200);
+  });
+
+  test("a link under a reserved name (made before the name was reserved) does not hide the app's page of that name", async () => {
+    const old = await create({ long_url: "https://old.example/" });
+    k.db.$client.query("update links set slug = 'healthz' where id = ?").run(old.id);
+    const read = k.deps.links.forRedirectNow;
+    let reads = 0;
+    k.deps.links.forRedirectNow = (...args) => {
+      reads++;
+      return read(...args);
+    };
+    try {
+      for (let i = 0; i < 2; i++) {
+        const health = await visit("/healthz");
+        expect(health.status).toBe(200);
+        expect(await health.json()).toEqual({ status: "ok" });
+      }
+      expect(reads).toBe(0); // the fast path does not even look
+    } finally {
+      k.deps.links.forRedirectNow = read;
+    }
   });
 });
