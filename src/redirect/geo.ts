@@ -65,9 +65,9 @@ export function keepCopy(source: string, folder: string): string {
 
 /**
  * The file's bytes as the reader wants them: mapped privately (nothing is ever written back), or read.
- * Either way the garbage collector counts the 8 MB as heap when it sizes itself, and lets about as much
- * more garbage build up between full collections (~8 MiB of RSS under load, for half as many of them;
- * a smaller growth factor to win that back cost pixel pages up to 25% and p99 0.5 ms: not taken).
+ * Either way the garbage collector counts the 8 MB as heap when it sizes itself and lets about as much
+ * more garbage build up between full collections: ~8 MiB more RSS under redirect load than without the
+ * database (a smaller heap growth factor wins it back but cost pixel pages up to 25% and p99 0.5 ms).
  */
 function load({ path, mapped }: GeoSource): Buffer {
   if (mapped) {
