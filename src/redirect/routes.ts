@@ -153,7 +153,7 @@ function redirector(deps: RedirectDeps) {
     if (request.method !== "GET") return;
     const url = request.url;
     const slug = slugOf(url);
-    if (slug === "api" || !aliasPattern.test(slug)) return;
+    if (!aliasPattern.test(slug)) return;
     let domainId: number | null = null;
     if (!deps.redirectCache.defaultDomainOnly(noCustomDomain)) {
       const domain = deps.redirectCache.peekHostHeader(request.headers.get("host") ?? "");
