@@ -106,15 +106,48 @@ export class ClockCache<V> {
   }
 }
 
+/**
+ * Which keys were read in the recent past, as a TinyLFU "doorkeeper": one 32-bit hash of the key a
+ * slot, the slot picked by the same hash, so a newer key that lands there pushes the older one out.
+ * Fixed memory outside the collected heap (no key is kept), and no allocation per key; two keys with
+ * one hash (about one in 2^32 a pair) count as one, which at worst keeps a link a read early.
+ */
+export class SeenFilter {
+  readonly #hashes: Uint32Array;
+  readonly #mask: number;
+
+  /** `slots` is rounded up to a power of two. */
+  constructor(slots: number) {
+    const size = 2 ** Math.ceil(Math.log2(Math.max(2, slots)));
+    this.#hashes = new Uint32Array(size);
+    this.#mask = size - 1;
+  }
+
+  /** Whether `key` was noted since its slot last changed hands; notes it if not. */
+  seen(key: string): boolean {
+    const hash = fnv1a(key) || 1; // 0 marks an empty slot
+    const slot = hash & this.#mask;
+    if (this.#hashes[slot] === hash) return true;
+    this.#hashes[slot] = hash;
+    return false;
+  }
+}
+
+/** FNV-1a over a string's UTF-16 code units, as an unsigned 32-bit number. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
 export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number } = {}): RedirectCache {
   const ttl = options.ttlMs ?? 0; // 0: no ageing (one node owns the database)
   const links = new ClockCache<RedirectLink>(options.maxLinks ?? 10_000, ttl);
   // A link is kept on its second read in the recent past: links read once each (a crawler, or traffic
   // spread evenly over a million links) then neither push the hot ones out nor churn the heap.
-  const seen = new ClockCache<true>(options.maxLinks ?? 10_000);
+  const seen = new SeenFilter(options.maxLinks ?? 10_000);
   const keep = (k: string, link: RedirectLink) => {
-    if (seen.get(k)) links.set(k, link);
-    else seen.set(k, true);
+    if (seen.seen(k)) links.set(k, link);
   };
   // Negative answers are cached too: any Host header can arrive, so the map is bounded and short-lived.
   const domains = new ClockCache<{ row: DomainRow | undefined }>(1_000, ttl || 60_000);

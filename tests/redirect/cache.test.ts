@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ClockCache, createRedirectCache } from "../../src/redirect/cache";
+import { ClockCache, createRedirectCache, SeenFilter } from "../../src/redirect/cache";
 import type { RedirectLink } from "../../src/links/store";
 
 const link = (id: number): RedirectLink => ({ id, longUrl: `https://example.com/${id}`, passwordHash: null, disabled: false, expiresAt: null, rules: [], pixels: [] });
@@ -45,6 +45,25 @@ describe("ClockCache", () => {
   });
 });
 
+describe("SeenFilter", () => {
+  test("a key is seen from its second look on, until a key with the same slot takes its place", () => {
+    const filter = new SeenFilter(1); // two slots: keys soon share one
+    expect(filter.seen("abc")).toBe(false);
+    expect(filter.seen("abc")).toBe(true);
+    expect(filter.seen("abc")).toBe(true);
+    const others = Array.from({ length: 50 }, (_, i) => `k${i}`);
+    for (const key of others) filter.seen(key);
+    expect(filter.seen("abc")).toBe(false);
+  });
+
+  test("many keys: each is new once, and most are still known right after", () => {
+    const filter = new SeenFilter(1 << 16);
+    const keys = Array.from({ length: 1_000 }, (_, i) => `slug${i}`);
+    expect(keys.filter((k) => filter.seen(k))).toEqual([]);
+    expect(keys.filter((k) => filter.seen(k)).length).toBeGreaterThan(980);
+  });
+});
+
 describe("redirect cache", () => {
   test("a link is kept from its second read on; forgetting it reads it again", async () => {
     const cache = createRedirectCache();
@@ -68,6 +87,16 @@ describe("redirect cache", () => {
     }
     expect(cache.linkNow(null, "abc", () => undefined)?.id).toBe(1);
     expect(cache.linkNow(7, "abc", () => undefined)?.id).toBe(2);
+  });
+
+  test("links read once each do not push a hot link out", () => {
+    const cache = createRedirectCache({ maxLinks: 4 });
+    let loads = 0;
+    cache.linkNow(null, "hot", () => link(1));
+    cache.linkNow(null, "hot", () => link(1));
+    for (let i = 0; i < 10_000; i++) cache.linkNow(null, `once${i}`, () => link(i + 2));
+    expect(cache.linkNow(null, "hot", () => (loads++, link(1)))?.id).toBe(1);
+    expect(loads).toBe(0);
   });
 
   test("a link that does not exist is not kept", () => {
