@@ -27,6 +27,7 @@ import { createGeo, geoSource, type Geo } from "./redirect/geo";
 import { createSettingsStore, randomSecret } from "./settings/store";
 import { createUserStore, type UserStore } from "./users/store";
 import { version } from "./version";
+import type { Reader } from "./db/reader";
 
 export interface AppDeps {
   config: Config;
@@ -40,6 +41,8 @@ export interface AppDeps {
   clickStore: ClickStore;
   clicks: ClickRecorder;
   redirectCache: RedirectCache;
+  /** The redirect's own connection to a database file (kurz serve); without one it reads on `db`. */
+  reader?: Reader;
   unlocks: Unlocks;
   passwordLimiter: RateLimiter;
   loginLimiter: RateLimiter;
@@ -63,14 +66,15 @@ export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> =
   const clickStore = overrides.clickStore ?? createClickStore(db);
   const settings = createSettingsStore(db);
   let unlockKey: Promise<string> | undefined;
-  const redirectCache = overrides.redirectCache ?? createRedirectCache();
+  const reader = overrides.reader;
+  const redirectCache = overrides.redirectCache ?? createRedirectCache({ onChange: reader?.refresh });
   return {
     config,
     db,
     now: () => new Date(),
     users: createUserStore(db),
     sessions: createSessionStore(db),
-    links: createLinkStore(db),
+    links: createLinkStore(db, reader),
     domains: createDomainStore(db),
     pixels: createPixelStore(db),
     clickStore,

@@ -4,6 +4,7 @@ import { createApp, createDeps, serveApp } from "./app";
 import { ConfigError, configOptions, loadConfig, type Config } from "./config";
 import { migrate } from "./db/migrate";
 import { openDatabase } from "./db/open";
+import { openReader } from "./db/reader";
 import { restartWithServerHeap } from "./heap";
 import { ApiError } from "./http/errors";
 import { createGeo, geoSource, openGeo, type Geo } from "./redirect/geo";
@@ -86,7 +87,9 @@ async function serve(config: Config): Promise<void> {
     }
   }
   const db = openMigrated(config);
-  const deps = createDeps(config, db, geo ? { geo } : {});
+  // An in-memory database is the main connection's alone: its redirects read there.
+  const reader = config.db === ":memory:" ? undefined : openReader(config.db);
+  const deps = createDeps(config, db, { ...(reader ? { reader } : {}), ...(geo ? { geo } : {}) });
   const admin = await bootstrapAdmin(deps, { email: config.adminEmail, password: config.adminPassword });
   if (admin?.password) {
     console.log("Created the first admin. Save these now, they are not shown again:");
@@ -110,6 +113,7 @@ async function serve(config: Config): Promise<void> {
     console.log(`kurz: ${signal}, finishing requests in flight`);
     await server.stop(false);
     const written = await deps.clicks.close();
+    reader?.close();
     db.$client.close();
     console.log(`kurz: stopped (${written} buffered clicks written)`);
     process.exit(0);

@@ -1,6 +1,7 @@
 // All SQL about links, their tags, pixels and rules.
 import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/open";
+import type { Reader } from "../db/reader";
 import { domains, linkPixels, links, linkTags, rules, tags } from "../db/schema";
 
 export type LinkRow = typeof links.$inferSelect;
@@ -65,24 +66,32 @@ const MAX_HASH_TRIES = 8;
 const NO_RULES: Rule[] = Object.freeze([]) as unknown as Rule[];
 const NO_PIXELS: LinkPixel[] = Object.freeze([]) as unknown as LinkPixel[];
 
-export function createLinkStore(db: Db) {
+/** `reader`: a connection of its own for the redirect's reads (see reader.ts); without it they use `db`'s. */
+export function createLinkStore(db: Db, reader?: Reader) {
   // The redirect's read, in plain SQL on bun:sqlite: it runs for every visit the cache misses, and
   // drizzle's row mapping costs half as much again as the lookup itself. Most links have neither rules
   // nor pixels: two EXISTS probes cost 0.5 µs where building their empty JSON lists cost 2 (at 1M links),
-  // so the lists are read only for the links that have them.
+  // so the lists are read only for the links that have them. The redirect reads on the reader's connection
+  // when there is one; slugTaken asks the same of the main connection, so that it sees a write's own changes.
   type RedirectRow = [id: number, longUrl: string, passwordHash: string | null, disabled: number, expiresAt: number | null, hasRules: number, hasPixels: number];
   const redirectSelect = `select l.id, l.long_url, l.password_hash, l.disabled, l.expires_at,
     exists(select 1 from rules r where r.link_id = l.id), exists(select 1 from link_pixels lp where lp.link_id = l.id)
     from links l`;
-  const redirectOnDefault = db.$client.query<RedirectRow, [string]>(`${redirectSelect} where l.domain_id is null and l.slug = ?`);
-  const redirectOnDomain = db.$client.query<RedirectRow, [number, string]>(`${redirectSelect} where l.domain_id = ? and l.slug = ?`);
-  const rulesOf = db.$client.query<[string], [number]>(`select json_group_array(json_object('type', r.type, 'key', r.key, 'value', r.value)
+  const onDefault = `${redirectSelect} where l.domain_id is null and l.slug = ?`;
+  const onDomain = `${redirectSelect} where l.domain_id = ? and l.slug = ?`;
+  const redirectOnDefault = db.$client.query<RedirectRow, [string]>(onDefault);
+  const redirectOnDomain = db.$client.query<RedirectRow, [number, string]>(onDomain);
+  const client = reader?.client ?? db.$client;
+  const readOnDefault = client.query<RedirectRow, [string]>(onDefault);
+  const readOnDomain = client.query<RedirectRow, [number, string]>(onDomain);
+  const rulesOf = client.query<[string], [number]>(`select json_group_array(json_object('type', r.type, 'key', r.key, 'value', r.value)
     order by r.position) from rules r where r.link_id = ?`);
-  const pixelsOf = db.$client.query<[string], [number]>(`select json_group_array(json_object('type', p.type, 'id', p.pixel_id) order by p.id)
+  const pixelsOf = client.query<[string], [number]>(`select json_group_array(json_object('type', p.type, 'id', p.pixel_id) order by p.id)
     from link_pixels lp join pixels p on p.id = lp.pixel_id where lp.link_id = ?`);
 
   function forRedirectNow(domainId: number | null, slug: string): RedirectLink | undefined {
-    const row = (domainId === null ? redirectOnDefault.values(slug)[0] : redirectOnDomain.values(domainId, slug)[0]) as RedirectRow | undefined;
+    reader?.begin();
+    const row = (domainId === null ? readOnDefault.values(slug)[0] : readOnDomain.values(domainId, slug)[0]) as RedirectRow | undefined;
     if (!row) return undefined;
     const [id, longUrl, passwordHash, disabled, expiresAt, hasRules, hasPixels] = row;
     return {

@@ -140,7 +140,9 @@ function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
-export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number } = {}): RedirectCache {
+/** `onChange` runs whenever something is forgotten, i.e. after every change a redirect could see. */
+export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number; onChange?: () => void } = {}): RedirectCache {
+  const changed = options.onChange ?? (() => {});
   const ttl = options.ttlMs ?? 0; // 0: no ageing (one node owns the database)
   const links = new ClockCache<RedirectLink>(options.maxLinks ?? 10_000, ttl);
   // A link is kept on its second read in the recent past: links read once each (a crawler, or traffic
@@ -190,14 +192,17 @@ export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number
     rememberHostHeader: (header, row) => headers.set(header, { row }),
     forgetLink(domainId, slug) {
       links.delete(key(domainId, slug));
+      changed();
     },
     forgetDomain(host) {
       domains.delete(host);
       headers.clear(); // several spellings (case, port, trailing dot) may name the host
       defaultOnly = undefined;
+      changed();
     },
     forgetLinks() {
       links.clear();
+      changed();
     },
   };
 }

@@ -1,21 +1,29 @@
-// Builds a kurz app on an in-memory database, with helpers to make users and call it like a client.
+// Builds a kurz app on an in-memory database (or with `file`, a database file and the redirect's own
+// connection to it, as kurz serve has), with helpers to make users and call it like a client.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createApp, createDeps, type AppDeps } from "../../src/app";
 import { loadConfig, type Config } from "../../src/config";
 import { migrate } from "../../src/db/migrate";
 import { openDatabase } from "../../src/db/open";
+import { openReader } from "../../src/db/reader";
 import { generateToken, hashToken } from "../../src/auth/tokens";
 
 export const BASE = "http://localhost";
 export const PASSWORD = "correct horse";
 const passwordHash = Bun.password.hash(PASSWORD, "argon2id");
 
-export function testApp(options: { config?: Partial<Config>; deps?: Partial<AppDeps> } = {}) {
-  const config = { ...loadConfig({}, {}), baseUrl: "http://localhost:8080", ...options.config };
-  const db = openDatabase(":memory:");
+export function testApp(options: { config?: Partial<Config>; deps?: Partial<AppDeps>; file?: boolean } = {}) {
+  const dir = options.file ? mkdtempSync(join(tmpdir(), "kurz-test-")) : null;
+  const path = dir ? join(dir, "kurz.sqlite") : ":memory:";
+  const config = { ...loadConfig({}, {}), baseUrl: "http://localhost:8080", ...(dir ? { db: path } : {}), ...options.config };
+  const db = openDatabase(path);
   migrate(db);
+  const reader = dir ? openReader(path) : undefined;
   // No test reaches the internet; the metadata fetcher is exercised against local pages in its own tests.
   const noMetadata = { fetchMany: async (urls: string[]) => urls.map(() => ({ title: null, description: null })), fetch: async () => ({ title: null, description: null }) };
-  const deps = createDeps(config, db, { log: () => {}, accessLog: null, metadata: noMetadata, ...options.deps });
+  const deps = createDeps(config, db, { log: () => {}, accessLog: null, metadata: noMetadata, ...(reader ? { reader } : {}), ...options.deps });
   const app = createApp(deps);
 
   const handle = (path: string, init: RequestInit = {}) => app.handle(new Request(`${BASE}${path}`, init));
@@ -58,7 +66,15 @@ export function testApp(options: { config?: Partial<Config>; deps?: Partial<AppD
     return { status: response.status, body: (await response.json()) as any };
   }
 
-  return { app, deps, db, config, handle, user, create, call };
+  /** Closes a database file and removes it (an in-memory one goes with the test). */
+  function close() {
+    reader?.close();
+    if (!dir) return;
+    db.$client.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  return { app, deps, db, config, handle, user, create, call, close };
 }
 
 export type TestApp = ReturnType<typeof testApp>;
