@@ -20,24 +20,40 @@ export interface Reader {
 export function openReader(path: string): Reader {
   const client = new Database(path, { readonly: true, strict: true });
   client.exec("PRAGMA busy_timeout = 5000");
+  // 1 MiB holds the inner pages of the links' B-trees at 1,000,000 links; leaves come from the OS's cache.
   client.exec("PRAGMA cache_size = -1024");
-  let open = false;
+  let ending = false;
+  let closed = false;
+  // A failed read can end the transaction by itself (SQLite rolls back on some errors): ask SQLite,
+  // not a flag of ours, whether one is open. Ending one never throws out of the timer.
   const refresh = () => {
-    if (!open) return;
-    open = false;
-    client.exec("COMMIT");
+    ending = false;
+    if (closed || !client.inTransaction) return;
+    try {
+      client.exec("COMMIT");
+    } catch {
+      try {
+        client.exec("ROLLBACK");
+      } catch {
+        // no transaction was left to end
+      }
+    }
   };
   return {
     client,
     begin() {
-      if (open) return;
+      if (client.inTransaction) return;
       client.exec("BEGIN");
-      open = true;
-      setImmediate(refresh);
+      if (!ending) {
+        ending = true;
+        setImmediate(refresh);
+      }
     },
     refresh,
     close() {
+      if (closed) return;
       refresh();
+      closed = true;
       client.close();
     },
   };

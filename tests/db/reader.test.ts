@@ -49,6 +49,25 @@ describe("the redirect's reader", () => {
     expect(read()).toBe("new");
   });
 
+  test("a transaction SQLite ended by itself (as some errors do) neither breaks the next read nor the turn's end", async () => {
+    const { db, reader, read } = open();
+    expect(read()).toBe("old");
+    reader.client.exec("ROLLBACK");
+    db.$client.run("update settings set value = 'new' where key = 'probe'");
+    expect(read()).toBe("new");
+    await nextTurn();
+    expect(reader.client.inTransaction).toBe(false);
+    expect(read()).toBe("new");
+  });
+
+  test("closing it before the turn ends leaves nothing to fail later", async () => {
+    const { reader, read } = open();
+    read();
+    reader.close();
+    await nextTurn();
+    expect(() => reader.refresh()).not.toThrow();
+  });
+
   test("it cannot write", () => {
     const { reader } = open();
     expect(() => reader.client.run("delete from settings")).toThrow(/readonly/i);
