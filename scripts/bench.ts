@@ -4,11 +4,14 @@
 // targets and writes bench-results/<time>.json.
 //   bun run bench [--links 10000] [--rounds 5] [--duration 10] [--connections 64] [--special 1000]
 //                 [--binary PATH] [--quick | --only creates] [--guard 0.6] [--retries 3] [--quiet-wait 60] [--no-save] [--keep]
+//                 [--visitors 0]
 // --binary measures a kurz binary built elsewhere; --quick measures plain redirects only (CI's guard);
 // --only creates measures single creates and the 100-URL create only (no redirects, start-up or size);
 // --guard R exits 1 when plain redirects fall below R× the baseline. Each measurement waits (up to
 // --quiet-wait s) for the machine to be quiet and is taken again (up to --retries times) when other work
 // used more than 10% of a core meanwhile; the other server is paused (SIGSTOP) while one is measured.
+// --visitors N: every request comes from one of N visitor addresses (X-Forwarded-For, kurz run with
+// --trust-proxy), as behind a proxy with many visitors; 0, the default: all from 127.0.0.1.
 // Links are written into SQLite directly, not through the API.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -38,6 +41,7 @@ const { values: flags } = parseArgs({
     "quiet-wait": { type: "string", default: "60" },
     "no-save": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    visitors: { type: "string", default: "0" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -64,9 +68,11 @@ const opt = {
   guard: flags.guard === undefined ? null : Number(flags.guard),
   retries: Number(flags.retries),
   quietWaitMs: Number(flags["quiet-wait"]) * 1000,
+  visitors: flags.visitors === "0" ? 0 : positive("visitors", flags.visitors),
 };
 
 const say = (line: string) => console.log(`· ${line}`);
+const visitorsNote = opt.visitors ? `, ${opt.visitors.toLocaleString("en")} visitor addresses (X-Forwarded-For, --trust-proxy)` : "";
 /** Above this much CPU used by others during a measurement (% of one core), it is taken again. */
 const CONTENTION_PCT = 10;
 
@@ -140,6 +146,7 @@ async function redirectLoad(kurz: Server, baseline: Server, p: Prepared): Promis
         userAgent: target === "rule" ? PHONE_UA : undefined,
         seconds,
         connections: opt.connections,
+        visitors: opt.visitors,
         serverPid: server.pid,
         ownPids: [server.pid],
       });
@@ -284,7 +291,7 @@ async function main(): Promise<void> {
       port: baselinePort, cwd: work, log: join(work, "baseline.log"),
     });
     const kurzPort = await freePort();
-    const kurz = await startServer("kurz", [kurzPath, ...serveArgs(kurzPort, prepared.db)], { port: kurzPort, cwd: work, log: join(work, "kurz.log") });
+    const kurz = await startServer("kurz", [kurzPath, ...serveArgs(kurzPort, prepared.db), ...(opt.visitors ? ["--trust-proxy"] : [])], { port: kurzPort, cwd: work, log: join(work, "kurz.log") });
     await waitReady(baseline, performance.now(), "/");
     await waitReady(kurz, performance.now());
     const verifyClicks = await verify(kurz, baseline, prepared.sets);
@@ -300,7 +307,7 @@ async function main(): Promise<void> {
       save(startedAt, { startedAt: startedAt.toISOString(), git, options: opt, buildMs, creates, contention, rows });
       return;
     }
-    say(`wrk ${wrkVersion()} -t1 -c${opt.connections}, ${opt.rounds} rounds × ${opt.seconds} s, random slugs; ${pinningNote}`);
+    say(`wrk ${wrkVersion()} -t1 -c${opt.connections}, ${opt.rounds} rounds × ${opt.seconds} s, random slugs${visitorsNote}; ${pinningNote}`);
     const load = await redirectLoad(kurz, baseline, prepared);
     const creates = opt.quick ? null : await createLoad(kurz, baseline, prepared.token);
     const stopCode = await stopServer(kurz);
@@ -354,7 +361,7 @@ async function main(): Promise<void> {
     const errors = Object.values(r).flat().reduce((a, x) => a + x.errors, 0);
     console.log();
     console.log(`kurz bench — ${git.commit.slice(0, 7)}${git.uncommittedProductFiles.length ? ` + uncommitted ${git.uncommittedProductFiles.join(", ")}` : ""}${flags.binary ? ` (binary ${flags.binary})` : ""}`);
-    console.log(`${opt.links.toLocaleString("en")} links, ${opt.rounds} rounds × ${opt.seconds} s, wrk -t1 -c${opt.connections}; medians; Bun ${Bun.version}, ${cpus().length} cores`);
+    console.log(`${opt.links.toLocaleString("en")} links, ${opt.rounds} rounds × ${opt.seconds} s, wrk -t1 -c${opt.connections}${visitorsNote}; medians; Bun ${Bun.version}, ${cpus().length} cores`);
     console.log(table(rows));
     console.log(`ratios are medians of the per-round ratios (each round measures baseline and kurz back to back); load average at the end ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
     console.log(`links were bulk-loaded into SQLite directly (not through the API); the rule, pixel and password templates were created through the API`);

@@ -1,9 +1,13 @@
 -- wrk script: GET /<slug> for a random slug from a file (one a line), from a random visitor (one of
 -- several browsers and referrers, so clicks differ as real ones do), or always USER_AGENT when given.
+-- With KURZ_BENCH_VISITORS=N (N > 0) in the environment, each request also carries X-Forwarded-For: one
+-- of N random addresses, as a proxy in front of kurz would send for many visitors.
 -- Usage: wrk -s slugs.lua URL -- SLUG_FILE [USER_AGENT]
 local slugs = {}
 -- Everything after "GET /<slug>": the request line's end and the headers, formatted once per visitor.
 local tails = {}
+-- With visitor addresses: the tails without their final blank line, and the addresses.
+local heads, addresses = {}, {}
 
 local agents = {
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
@@ -29,8 +33,17 @@ function init(args)
     end
   end
   math.randomseed(os.time() + math.floor(os.clock() * 1e6))
+  local visitors = tonumber(os.getenv("KURZ_BENCH_VISITORS") or "0") or 0
+  if visitors > 0 then
+    for i, tail in ipairs(tails) do heads[i] = tail:sub(1, -3) end -- keep the last header's "\r\n"
+    for i = 1, visitors do
+      addresses[i] = string.format("%d.%d.%d.%d", math.random(1, 223), math.random(0, 255), math.random(0, 255), math.random(1, 254))
+    end
+  end
 end
 
 function request()
-  return "GET /" .. slugs[math.random(#slugs)] .. tails[math.random(#tails)]
+  local slug = slugs[math.random(#slugs)]
+  if #addresses == 0 then return "GET /" .. slug .. tails[math.random(#tails)] end
+  return "GET /" .. slug .. heads[math.random(#heads)] .. "X-Forwarded-For: " .. addresses[math.random(#addresses)] .. "\r\n\r\n"
 end

@@ -59,6 +59,8 @@ export interface WrkOptions {
   origin: string;
   slugFile: string;
   userAgent?: string;
+  /** Requests from this many visitor addresses, in X-Forwarded-For (0 or absent: none sent). */
+  visitors?: number;
   seconds: number;
   connections: number;
   /** The server whose memory is sampled during the run. */
@@ -73,7 +75,7 @@ export async function runWrk(o: WrkOptions): Promise<WrkResult> {
     "-s", script, `${o.origin}/`, "--", o.slugFile, ...(o.userAgent ? [o.userAgent] : []),
   ]);
   const stopSampling = sampleRss(o.serverPid);
-  const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", env: { ...process.env, KURZ_BENCH_VISITORS: String(o.visitors ?? 0) } });
   const foreign = foreignCpu(() => o.ownPids); // wrk, once reaped, counts among this process's children
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   const foreignCpuPct = foreign.stop();

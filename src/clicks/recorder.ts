@@ -2,7 +2,7 @@
 // memory, the profile (agent, country, referrer host) read once per distinct visitor and remembered,
 // and every second the entries are appended to the database as one row (see store.ts). flush() on
 // shutdown loses none; a kill -9 loses at most the last second.
-import { ClockCache } from "../redirect/cache";
+import { ClockCache, HashedSlots } from "../redirect/cache";
 import type { Geo } from "../redirect/geo";
 import { agentOf, pickClientIp, referrerHost, type Agent } from "../redirect/visitor";
 import { ROW_ENTRIES, type ClickStore } from "./store";
@@ -60,18 +60,28 @@ export function createClickRecorder(deps: {
   let requestsSinceTick = 0;
 
   // A visit's profile from what it saw, each part remembered apart (the agent by agentOf): most visits
-  // repeat a few agents, addresses and referrers, and short keys are cheap to look up.
-  const countries = new ClockCache<{ code: string | null }>(20_000);
+  // repeat a few agents, addresses and referrers, and short keys are cheap to look up. Addresses are
+  // many (every visitor has one): their countries are kept off the heap, by the addresses' hashes, as
+  // an index into the codes seen (~250 at most).
+  const countries = new HashedSlots(1 << 17);
+  const codes: (string | null)[] = [null];
+  const codeAt = new Map<string, number>();
+  const countryIndex = (code: string | null): number => {
+    if (code === null) return 0;
+    let at = codeAt.get(code);
+    if (at === undefined) codeAt.set(code, (at = codes.push(code) - 1));
+    return at;
+  };
   const referrers = new ClockCache<{ host: string | null }>(5_000);
   // Profile ids by agent, then country, then referrer host ("" for none).
   const ids = new Map<Agent, Map<string, Map<string, number>>>();
   function profileOf(v: Visit): number {
     let country = v.country;
     if (country === null) {
-      const address = v.forwardedIp === null ? v.socketIp ?? "" : `${v.forwardedIp} ${v.socketIp}`;
-      let known = countries.get(address);
-      if (known === undefined) countries.set(address, (known = { code: deps.geo.country(pickClientIp(v.forwardedIp, v.socketIp)) }));
-      country = known.code;
+      const address = v.socketIp ?? "";
+      let at = countries.get(address, v.forwardedIp ?? undefined);
+      if (at === undefined) countries.set(address, (at = countryIndex(deps.geo.country(pickClientIp(v.forwardedIp, v.socketIp)))), v.forwardedIp ?? undefined);
+      country = codes[at]!;
     }
     let referrer: string | null = null;
     if (v.referrer !== null) {

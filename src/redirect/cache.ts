@@ -107,37 +107,66 @@ export class ClockCache<V> {
 }
 
 /**
- * Which keys were read in the recent past, as a TinyLFU "doorkeeper": one 32-bit hash of the key a
- * slot, the slot picked by the same hash, so a newer key that lands there pushes the older one out.
- * Fixed memory outside the collected heap (no key is kept), and no allocation per key; two keys with
- * one hash (about one in 2^32 a pair) count as one, which at worst keeps a link a read early.
+ * A table from strings to small numbers outside the collected heap: no key is kept, only two 32-bit
+ * hashes of it, one of which picks its slot (one slot a key: a newer key that lands there pushes the
+ * older one out). No allocation per key. Two keys whose hashes both agree (about one in 2^64 a pair)
+ * would share a value. A key may come in two parts, hashed as if joined by a space, so that callers
+ * need not build the joined string.
  */
-export class SeenFilter {
-  readonly #hashes: Uint32Array;
+export class HashedSlots {
+  readonly #first: Uint32Array;
+  readonly #second: Uint32Array;
+  readonly #values: Int32Array;
   readonly #mask: number;
 
   /** `slots` is rounded up to a power of two. */
   constructor(slots: number) {
     const size = 2 ** Math.ceil(Math.log2(Math.max(2, slots)));
-    this.#hashes = new Uint32Array(size);
+    this.#first = new Uint32Array(size);
+    this.#second = new Uint32Array(size);
+    this.#values = new Int32Array(size);
     this.#mask = size - 1;
   }
 
-  /** Whether `key` was noted since its slot last changed hands; notes it if not. */
-  seen(key: string): boolean {
-    const hash = fnv1a(key) || 1; // 0 marks an empty slot
-    const slot = hash & this.#mask;
-    if (this.#hashes[slot] === hash) return true;
-    this.#hashes[slot] = hash;
-    return false;
+  get(key: string, more?: string): number | undefined {
+    hash(key, more);
+    const slot = first & this.#mask;
+    return this.#first[slot] === first && this.#second[slot] === second ? this.#values[slot] : undefined;
+  }
+
+  set(key: string, value: number, more?: string): void {
+    hash(key, more);
+    const slot = first & this.#mask;
+    this.#first[slot] = first;
+    this.#second[slot] = second;
+    this.#values[slot] = value;
   }
 }
 
-/** FNV-1a over a string's UTF-16 code units, as an unsigned 32-bit number. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
+// The last key's hashes, set by hash() (two results without an object to carry them).
+let first = 0;
+let second = 0;
+
+/** FNV-1a and a second multiplicative hash over the UTF-16 code units of `key` (+ " " + `more`). */
+function hash(key: string, more?: string): void {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  if (more !== undefined) {
+    a = Math.imul(a ^ 0x20, 0x01000193);
+    b = Math.imul(b ^ 0x20, 0x5bd1e995);
+    for (let i = 0; i < more.length; i++) {
+      const c = more.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+    }
+  }
+  first = a >>> 0;
+  second = (b ^ (b >>> 15)) >>> 0 || 1; // never 0: an empty slot's check
 }
 
 /** `onChange` runs whenever something is forgotten, i.e. after every change a redirect could see. */
@@ -147,9 +176,11 @@ export function createRedirectCache(options: { maxLinks?: number; ttlMs?: number
   const links = new ClockCache<RedirectLink>(options.maxLinks ?? 10_000, ttl);
   // A link is kept on its second read in the recent past: links read once each (a crawler, or traffic
   // spread evenly over a million links) then neither push the hot ones out nor churn the heap.
-  const seen = new SeenFilter(options.maxLinks ?? 10_000);
+  // (TinyLFU's "doorkeeper"; off the heap, so a million links read once each leave nothing to trace.)
+  const seen = new HashedSlots(options.maxLinks ?? 10_000);
   const keep = (k: string, link: RedirectLink) => {
-    if (seen.seen(k)) links.set(k, link);
+    if (seen.get(k) !== undefined) links.set(k, link);
+    else seen.set(k, 0);
   };
   // Negative answers are cached too: any Host header can arrive, so the map is bounded and short-lived.
   const domains = new ClockCache<{ row: DomainRow | undefined }>(1_000, ttl || 60_000);

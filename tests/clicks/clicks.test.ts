@@ -87,6 +87,28 @@ describe("click recording", () => {
     expect(raw).not.toContain("story");
   });
 
+  test("each visitor address is looked up once and keeps its own country; a forwarded one counts with its socket's", async () => {
+    const k = testApp();
+    const { link } = await linkWithVisits(k, []);
+    const lookups: (string | null)[] = [];
+    const countryOf: Record<string, string> = { "198.51.100.1": "de", "198.51.100.2": "fr", "203.0.113.9": "jp" };
+    const geo = { country: (ip: string | null) => (lookups.push(ip), (ip && countryOf[ip]) || null) };
+    const recorder = createClickRecorder({ store: k.deps.clickStore, geo, log: () => {} });
+    const at = Date.parse("2026-05-01T10:00:00Z");
+    for (let i = 0; i < 3; i++) {
+      recorder.record(visit(link.id, at, { socketIp: "10.0.0.1", forwardedIp: "198.51.100.1" }));
+      recorder.record(visit(link.id, at, { socketIp: "10.0.0.1", forwardedIp: "198.51.100.2" }));
+      recorder.record(visit(link.id, at, { socketIp: "203.0.113.9" }));
+    }
+    recorder.record(visit(link.id, at, { socketIp: "10.0.0.2", forwardedIp: "198.51.100.1" }));
+    recorder.record(visit(link.id, at, { socketIp: "10.0.0.1", forwardedIp: "not an address" }));
+    await recorder.close();
+    await k.deps.clicks.foldAll();
+    expect(lookups).toEqual(["198.51.100.1", "198.51.100.2", "203.0.113.9", "198.51.100.1", "10.0.0.1"]);
+    const byCountry = Object.fromEntries(storedCounts(k).map((c) => [c.country ?? "none", c.clicks]));
+    expect(byCountry).toEqual({ de: 4, fr: 3, jp: 3, none: 1 });
+  });
+
   test("a trusted CDN country header wins over the address", async () => {
     const k = testApp({ config: { trustProxy: true } });
     await linkWithVisits(k, [{ "cf-ipcountry": "FR", "x-forwarded-for": "133.242.0.1" }]);

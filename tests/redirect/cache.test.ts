@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ClockCache, createRedirectCache, SeenFilter } from "../../src/redirect/cache";
+import { ClockCache, createRedirectCache, HashedSlots } from "../../src/redirect/cache";
 import type { RedirectLink } from "../../src/links/store";
 
 const link = (id: number): RedirectLink => ({ id, longUrl: `https://example.com/${id}`, passwordHash: null, disabled: false, expiresAt: null, rules: [], pixels: [] });
@@ -45,22 +45,36 @@ describe("ClockCache", () => {
   });
 });
 
-describe("SeenFilter", () => {
-  test("a key is seen from its second look on, until a key with the same slot takes its place", () => {
-    const filter = new SeenFilter(1); // two slots: keys soon share one
-    expect(filter.seen("abc")).toBe(false);
-    expect(filter.seen("abc")).toBe(true);
-    expect(filter.seen("abc")).toBe(true);
-    const others = Array.from({ length: 50 }, (_, i) => `k${i}`);
-    for (const key of others) filter.seen(key);
-    expect(filter.seen("abc")).toBe(false);
+describe("HashedSlots", () => {
+  test("a key's value until a key with the same slot takes its place; unknown keys have none", () => {
+    const slots = new HashedSlots(1); // two slots: keys soon share one
+    expect(slots.get("abc")).toBeUndefined();
+    slots.set("abc", 7);
+    expect(slots.get("abc")).toBe(7);
+    slots.set("abc", 8);
+    expect(slots.get("abc")).toBe(8);
+    expect(slots.get("abd")).toBeUndefined();
+    for (let i = 0; i < 50; i++) slots.set(`k${i}`, i);
+    expect(slots.get("abc")).toBeUndefined();
   });
 
-  test("many keys: each is new once, and most are still known right after", () => {
-    const filter = new SeenFilter(1 << 16);
-    const keys = Array.from({ length: 1_000 }, (_, i) => `slug${i}`);
-    expect(keys.filter((k) => filter.seen(k))).toEqual([]);
-    expect(keys.filter((k) => filter.seen(k)).length).toBeGreaterThan(980);
+  test("many keys: each has its own value, none is taken for another", () => {
+    const slots = new HashedSlots(1 << 16);
+    const keys = Array.from({ length: 1_000 }, (_, i) => `203.0.113.${i}`);
+    keys.forEach((k, i) => slots.set(k, i));
+    const found = keys.map((k) => slots.get(k));
+    expect(found.filter((v, i) => v !== undefined && v !== i)).toEqual([]);
+    expect(found.filter((v) => v !== undefined).length).toBeGreaterThan(980);
+    expect(Array.from({ length: 1_000 }, (_, i) => slots.get(`198.51.100.${i}`)).filter((v) => v !== undefined)).toEqual([]);
+  });
+
+  test("a key in two parts is the two joined by a space", () => {
+    const slots = new HashedSlots(64);
+    slots.set("10.0.0.1 192.0.2.1", 3);
+    expect(slots.get("10.0.0.1", "192.0.2.1")).toBe(3);
+    slots.set("10.0.0.1", 4, "192.0.2.2");
+    expect(slots.get("10.0.0.1 192.0.2.2")).toBe(4);
+    expect(slots.get("10.0.0.1", "")).toBeUndefined();
   });
 });
 
