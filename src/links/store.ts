@@ -82,8 +82,8 @@ export function createLinkStore(db: Db, reader?: Reader) {
   const redirectOnDefault = db.$client.query<RedirectRow, [string]>(onDefault);
   const redirectOnDomain = db.$client.query<RedirectRow, [number, string]>(onDomain);
   const client = reader?.client ?? db.$client;
-  const readOnDefault = client.query<RedirectRow, [string]>(onDefault);
-  const readOnDomain = client.query<RedirectRow, [number, string]>(onDomain);
+  const readOnDefault = reader ? client.query<RedirectRow, [string]>(onDefault) : redirectOnDefault;
+  const readOnDomain = reader ? client.query<RedirectRow, [number, string]>(onDomain) : redirectOnDomain;
   const rulesOf = client.query<[string], [number]>(`select json_group_array(json_object('type', r.type, 'key', r.key, 'value', r.value)
     order by r.position) from rules r where r.link_id = ?`);
   const pixelsOf = client.query<[string], [number]>(`select json_group_array(json_object('type', p.type, 'id', p.pixel_id) order by p.id)
