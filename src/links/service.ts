@@ -76,12 +76,13 @@ interface CheckedFields {
 
 function checkFields(body: FieldsBody, cleared: Set<string>, now: Date, problems: Problems): CheckedFields {
   const out: CheckedFields = {};
-  if (body.alias !== undefined) {
-    const alias = body.alias.trim();
+  const alias = body.alias?.trim();
+  // An empty alias means none, as in the seed: the link's path is its random hash.
+  if (alias) {
     if (!aliasPattern.test(alias)) problems.add("alias", "The alias may be 1 to 64 letters, digits, _ or -.");
     else if (isReservedSlug(alias)) problems.add("alias", "This alias is reserved.");
     out.alias = alias;
-  } else if (cleared.has("alias")) out.alias = null;
+  } else if (alias === "" || cleared.has("alias")) out.alias = null;
 
   if (body.expires_at !== undefined) {
     const expiresAt = parseDate(body.expires_at);
@@ -144,7 +145,7 @@ export async function createLinks(deps: LinkDeps, user: UserRow, body: CreateLin
       if (url === null) problems.add(`multiple_urls.${i}`, "This url is not valid.");
       else urls.push(url);
     });
-    if (body.alias !== undefined) problems.add("alias", "An alias cannot be used with multiple_urls.");
+    if (body.alias?.trim()) problems.add("alias", "An alias cannot be used with multiple_urls.");
   } else {
     problems.add("long_url", "The long_url field is required (or multiple_urls).");
   }

@@ -196,6 +196,19 @@ describe("POST /api/links/create — success", () => {
     expect(body.link).not.toHaveProperty("whatever");
   });
 
+  test("an empty alias means none, as in the seed: the link gets its random hash", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const { status, body } = await k.create(u.token, { long_url: "https://google.com", alias: "  " });
+    expect(status).toBe(200);
+    expect(body.link.alias).toBeNull();
+    expect(body.link.short_url).toBe(`http://localhost:8080/${body.link.hash}`);
+    expect((await k.handle(`/${body.link.hash}`)).headers.get("location")).toBe("https://google.com/");
+    const many = await k.create(u.token, { multiple_urls: ["https://a.example", "https://b.example"], alias: "" });
+    expect(many.status).toBe(200);
+    expect(many.body.links.map((l: { alias: string | null }) => l.alias)).toEqual([null, null]);
+  });
+
   test("a body sent without a JSON Content-Type is still read as JSON", async () => {
     const k = testApp();
     const u = await k.user();

@@ -100,6 +100,8 @@ describe("GET, PATCH and DELETE /api/links/:id", () => {
     expect(cleared.body.link.alias).toBeNull();
     expect(cleared.body.link.short_url).toBe(`http://localhost:8080/${body.link.hash}`);
     expect((await k.handle(`/${body.link.hash}`)).status).toBe(302);
+    expect((await k.handle("/mine")).status).toBe(404);    await k.call(u.token, "PATCH", `/api/links/${id}`, { alias: "mine" });
+    expect((await k.call(u.token, "PATCH", `/api/links/${id}`, { alias: "" })).body.link.alias).toBeNull();
     expect((await k.handle("/mine")).status).toBe(404);
   });
 
