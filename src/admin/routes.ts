@@ -2,6 +2,7 @@
 import { Elysia, t } from "elysia";
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie, type SessionStore } from "../auth/sessions";
 import { ApiError } from "../http/errors";
+import { throwIfUnreadable } from "../http/plugin";
 import { securityHeaders } from "../http/html";
 import type { RateLimiter } from "../http/rate-limit";
 import { clientIp } from "../redirect/visitor";
@@ -28,6 +29,8 @@ const page = () => new Response(indexHtml, {
 const asset = (path: string, type: string) => () =>
   new Response(Bun.file(path), { headers: { "content-type": type, "cache-control": "no-cache", "x-content-type-options": "nosniff" } });
 
+const isJson = (request: Request) => /^application\/json\s*(;|$)/i.test(request.headers.get("content-type") ?? "");
+
 type Server = { requestIP(r: Request): { address: string } | null } | null;
 const hidden = { detail: { hide: true } };
 
@@ -40,11 +43,16 @@ export function adminRoutes(deps: AdminDeps) {
   };
 
   return new Elysia({ prefix: "/admin" })
+    // Bodies are read as the API reads them (JSON, at most 1 MB; see http/plugin.ts).
+    .onTransform(({ body }) => throwIfUnreadable(body))
     .get("/", page, hidden)
     .get("", page, hidden)
     .get("/assets/app.js", asset(appJs, "text/javascript; charset=utf-8"), hidden)
     .get("/assets/app.css", asset(appCss, "text/css; charset=utf-8"), hidden)
     .post("/login", async ({ body, request, server, set }) => {
+      // Only the admin page's fetch can send JSON from this origin: another site's form cannot log a
+      // visitor in to an account of its choosing (login CSRF).
+      if (!isJson(request)) throw new ApiError(415, { body: ["Send the login as JSON (Content-Type: application/json)."] });
       const ip = clientIp({ headers: request.headers, socketIp: (server as Server)?.requestIP(request)?.address ?? null, trustProxy: deps.config.trustProxy });
       const key = `${ip ?? "?"}|${body.email.trim().toLowerCase()}`;
       const limit = deps.loginLimiter.hit(key);

@@ -5,18 +5,34 @@ import { ApiError, errorBody, type Messages } from "./errors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** The path of a request URL without its query ("http://host/api?x=1" → "/api"). */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  const query = url.indexOf("?", start);
+  return query === -1 ? url.slice(start) : url.slice(start, query);
+}
+
 const isApi = (request: Request) => {
-  const path = request.url.slice(request.url.indexOf("/", 8));
+  const path = pathOf(request.url);
   return path.startsWith("/api/") || path === "/api";
+};
+
+/** The API and the admin page's session endpoints read their bodies the same way. */
+const readsJsonBody = (request: Request) => {
+  if (request.method === "GET" || request.method === "HEAD") return false;
+  const path = pathOf(request.url);
+  return path.startsWith("/api/") || path === "/api" || path.startsWith("/admin/");
 };
 
 // One decoder for every body: decode() without { stream } keeps no state between calls.
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
+const tooLarge = () => new ApiError(413, { body: ["The request body may be at most 1 MB."] });
+
 /** Reads at most `limit` bytes of the body, whatever Content-Length claims. */
 async function readText(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) throw new ApiError(413, { body: ["The request body may be at most 1 MB."] });
+  if (declared > limit) throw tooLarge();
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -27,7 +43,7 @@ async function readText(request: Request, limit: number): Promise<string> {
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw new ApiError(413, { body: ["The request body may be at most 1 MB."] });
+      throw tooLarge();
     }
     chunks.push(value);
   }
@@ -71,7 +87,8 @@ async function readApiBody(request: Request): Promise<Record<string, unknown>> {
     // Keys named like Object.prototype members are dropped at every depth: TypeBox keeps them as if they
     // were declared fields, and Elysia cannot print a value whose toString is not a function.
     value = JSON.parse(text, (key, v) => (key !== "" && key in Object.prototype ? undefined : typeof v === "string" ? v.toWellFormed() : v));
-  } catch {
+  } catch (error) {
+    if (error instanceof RangeError) throw new ApiError(400, { body: ["The request body is nested too deeply."] });
     throw new ApiError(400, { body: ["The request body is not valid JSON."] });
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -161,7 +178,9 @@ const loggedPath = (path: string) => (path.length > 200 ? `${path.slice(0, 200)}
 export function httpBasics(log: (message: string, error: unknown) => void) {
   return new Elysia({ name: "http-basics" })
     .onParse({ as: "global" }, async ({ request }) => {
-      if (isApi(request) && request.method !== "GET" && request.method !== "HEAD") return parseApiBody(request);
+      if (readsJsonBody(request)) return parseApiBody(request);
+      // Other bodies (a link's password form) are small: one declared over the limit is refused unread.
+      if (Number(request.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) throw tooLarge();
     })
     .onError({ as: "global" }, ({ code, error, request, set }) => {
       const response = renderError(code, error, request, log);

@@ -3,6 +3,7 @@ import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/open";
 import type { Reader } from "../db/reader";
 import { domains, linkPixels, links, linkTags, rules, tags } from "../db/schema";
+import { isUniqueViolation } from "../db/errors";
 
 export type LinkRow = typeof links.$inferSelect;
 export interface Rule { type: string; key: string; value: string }
@@ -49,14 +50,6 @@ export class SlugTakenError extends Error {
   constructor(readonly index: number) {
     super("slug taken");
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
-    if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") return true;
-  }
-  return false;
 }
 
 const MAX_HASH_TRIES = 8;

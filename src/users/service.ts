@@ -2,6 +2,7 @@
 import { generateToken, hashToken } from "../auth/tokens";
 import { ApiError, Problems } from "../http/errors";
 import type { UserRow, UserStore } from "./store";
+import { isUniqueViolation } from "../db/errors";
 
 export const PERMISSIONS = ["api.access"] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -38,20 +39,28 @@ export async function createUser(deps: UserDeps, input: NewUserInput): Promise<{
   if (!emailPattern.test(email) || email.length > 254) problems.add("email", "This email is not valid.");
   if (input.password.length < 8 || input.password.length > 255) problems.add("password", "The password must be 8 to 255 characters.");
   problems.throwIfAny();
-  if (await deps.users.byEmail(email)) throw new ApiError(422, { email: ["A user with this email already exists."] });
+  const emailTaken = () => new ApiError(422, { email: ["A user with this email already exists."] });
+  if (await deps.users.byEmail(email)) throw emailTaken();
 
   const apiToken = generateToken();
+  const passwordHash = await Bun.password.hash(input.password, "argon2id");
   const now = deps.now();
-  const user = await deps.users.insert({
-    email,
-    passwordHash: await Bun.password.hash(input.password, "argon2id"),
-    role: input.admin ? "admin" : "user",
-    permissions: input.api || input.admin ? ["api.access"] : [],
-    apiTokenHash: hashToken(apiToken),
-    createdAt: now,
-    updatedAt: now,
-  });
-  return { user, apiToken };
+  try {
+    const user = await deps.users.insert({
+      email,
+      passwordHash,
+      role: input.admin ? "admin" : "user",
+      permissions: input.api || input.admin ? ["api.access"] : [],
+      apiTokenHash: hashToken(apiToken),
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { user, apiToken };
+  } catch (error) {
+    // Another request created the same email while the password was being hashed.
+    if (isUniqueViolation(error)) throw emailTaken();
+    throw error;
+  }
 }
 
 /** A new API token for the user; the previous one stops working at once. */

@@ -154,7 +154,52 @@ describe("tags with lone surrogates (found by bodies.test.ts)", () => {
   });
 });
 
+describe("the admin login's body is read as the API's is", () => {
+  const login = (k: ReturnType<typeof testApp>, body: string, type = "application/json") =>
+    k.handle("/admin/login", { method: "POST", headers: { "content-type": type }, body });
+
+  test("a top-level array nested 50,000 deep is a quick 400, not a 500 that stalls the server", async () => {
+    const { k } = await setup();
+    const r = await answer(login(k, `${"[".repeat(50_000)}${"]".repeat(50_000)}`));
+    expect(r.status).toBe(400);
+    expect(r.body.messages).toEqual({ body: ["The request body is nested too deeply."] });
+  });
+
+  test("a body over 1 MB is refused with 413, and one that is not an object with 422", async () => {
+    const { k } = await setup();
+    const big = await login(k, JSON.stringify({ email: "a@b.c", password: "x".repeat(1024 * 1024) }));
+    expect(big.status).toBe(413);
+    expect((await answer(login(k, "[1]"))).status).toBe(422);
+  });
+
+  test("another site's form cannot log a visitor in: a JSON login sent as text/plain or a form is refused", async () => {
+    const { k, u } = await setup();
+    const body = JSON.stringify({ email: u.email, password: "correct horse" });
+    expect((await answer(login(k, body))).status).toBe(200);
+    const plain = await login(k, body, "text/plain");
+    expect(plain.status).toBe(415);
+    expect(plain.headers.get("set-cookie")).toBeNull();
+    expect((await login(k, new URLSearchParams({ email: u.email, password: "correct horse" }).toString(), "application/x-www-form-urlencoded")).status).toBe(400);
+  });
+});
+
+test("a password form over 1 MB is refused with 413 before it is read", async () => {
+  const { k, u } = await setup();
+  const link = await k.create(u.token, { long_url: "https://example.com/", password: "secret" });
+  const form = new URLSearchParams({ password: "x".repeat(1024 * 1024) }).toString();
+  const r = await k.handle(`/${link.body.link.hash}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(form.length) }, body: form });
+  expect(r.status).toBe(413);
+});
+
 describe("API paths the redirect routes catch (found by requests.test.ts)", () => {
+  for (const path of ["/api?x=1", "/api/?x=1"]) {
+    test(`PUT ${path} (a query after the bare API path) is the JSON 404 of the API`, async () => {
+      const { k } = await setup();
+      const r = await k.handle(path, { method: "PUT" });
+      expect(r.status).toBe(404);
+      expect(r.headers.get("content-type")).toContain("application/json");
+    });
+  }
   for (const path of ["/api", "/api/", "/api/qr"]) {
     test(`GET ${path} is the JSON 404 of the API, not the HTML not-found page`, async () => {
       const { k } = await setup();

@@ -66,4 +66,13 @@ describe("/api/users (admins)", () => {
     expect((await k.call(admin.token, "PATCH", `/api/users/${admin.id}`, { disabled: true })).status).toBe(422);
     expect((await k.call(admin.token, "PATCH", "/api/users/9999", { disabled: true })).status).toBe(404);
   });
+
+  test("the same email created four times at once: one user and three 422s, no 500", async () => {
+    const k = testApp();
+    const admin = await k.user({ admin: true });
+    const answers = await Promise.all([1, 2, 3, 4].map(() => k.call(admin.token, "POST", "/api/users", { email: "race@example.com", password: "long password" })));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 422, 422, 422]);
+    for (const r of answers.filter((a) => a.status === 422)) expect(r.body.messages).toEqual({ email: ["A user with this email already exists."] });
+    expect((await k.call(admin.token, "GET", "/api/users")).body.users.filter((u: { email: string }) => u.email === "race@example.com")).toHaveLength(1);
+  });
 });
