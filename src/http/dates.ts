@@ -10,7 +10,13 @@ export function formatDate(date: Date | null): string | null {
 const plain = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
 const zoned = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
-/** `YYYY-MM-DD HH:MM:SS` (UTC) or ISO 8601 with a zone; null when it is neither or names no real time. */
+// The last moment the format can write: a zone can carry 9999-12-31T23:59-18:00 past it.
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/**
+ * `YYYY-MM-DD HH:MM:SS` (UTC) or ISO 8601 with a zone; null when it is neither, names no real time, or
+ * falls after 9999 in UTC (it could not be written back in the same format).
+ */
 export function parseDate(input: string): Date | null {
   const s = input.trim();
   const local = plain.exec(s);
@@ -30,5 +36,6 @@ export function parseDate(input: string): Date | null {
   const digits = zone.slice(1).replace(":", "");
   const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
   if (offsetMinutes > 18 * 60) return null;
-  return new Date(probe.getTime() - sign * offsetMinutes * 60_000);
+  const utc = probe.getTime() - sign * offsetMinutes * 60_000;
+  return utc > LATEST ? null : new Date(utc);
 }

@@ -137,6 +137,8 @@ describe("POST /api/links/create — success", () => {
     expect(plain.body.link.expires_at).toBe("2099-08-23 13:24:00");
     const zoned = await k.create(u.token, { long_url: "https://google.com", expires_at: "2099-08-23T15:24:00+02:00" });
     expect(zoned.body.link.expires_at).toBe("2099-08-23 13:24:00");
+    const last = await k.create(u.token, { long_url: "https://google.com", expires_at: "9999-12-31T23:59:59Z" });
+    expect(last.body.link.expires_at).toBe("9999-12-31 23:59:59");
   });
 
   test("rules are stored in order with geo keys lower-cased", async () => {
@@ -288,6 +290,7 @@ describe("POST /api/links/create — validation (422, one key per bad field)", (
     ["expires_at not a date", { long_url: "https://a.example", expires_at: "tomorrow" }, "expires_at"],
     ["expires_at impossible date", { long_url: "https://a.example", expires_at: "2099-02-30 10:00:00" }, "expires_at"],
     ["expires_at in the past", { long_url: "https://a.example", expires_at: "2020-01-01 00:00:00" }, "expires_at"],
+    ["expires_at past 9999 in UTC", { long_url: "https://a.example", expires_at: "9999-12-31T23:59:59-18:00" }, "expires_at"],
     ["pixels not ids", { long_url: "https://a.example", pixels: ["x"] }, "pixels.0"],
     ["pixel that does not exist", { long_url: "https://a.example", pixels: [12345] }, "pixels.0"],
     ["rules not an array", { long_url: "https://a.example", rules: "geo" }, "rules"],
