@@ -31,7 +31,8 @@ export const createLinkBody = t.Object({
   disabled: optional(t.Boolean({ error: "The disabled field must be true or false.", description: "A disabled link answers 404" })),
   title: optional(t.String({ maxLength: 255, error: "The title may be at most 255 characters.", description: "When empty, the destination page's title is used" })),
   description: optional(t.String({ maxLength: 1000, error: "The description may be at most 1000 characters.", description: "When empty, the destination page's meta description is used" })),
-  tags: optional(t.Array(t.String({ maxLength: 50, error: "Each tag must be 1 to 50 characters." }), { maxItems: 20, error: "The tags field must be an array of at most 20 strings." })),
+  // 20 different tags at most (service.ts counts them once trimmed and de-duplicated); the list may repeat some.
+  tags: optional(t.Array(t.String({ maxLength: 50, error: "Each tag must be 1 to 50 characters." }), { maxItems: 100, error: "The tags field must be an array of at most 20 different strings.", description: "At most 20 different tags, each 1 to 50 characters" })),
   expires_at: optional(t.String({ maxLength: 40, error: "The expires_at field must be a date like 2026-12-31 23:59:59.", description: "UTC `YYYY-MM-DD HH:MM:SS`, or ISO 8601 with a zone; must be in the future", examples: ["2026-12-31 23:59:59"] })),
   pixels: optional(t.Array(id({ error: "Each pixel must be a pixel id." }), { maxItems: 50, error: "The pixels field must be an array of at most 50 pixel ids." })),
   rules: optional(t.Array(ruleInput, { maxItems: 50, error: "The rules field must be an array of at most 50 {type, key, value} objects.", description: "First matching rule wins, in the order given" })),

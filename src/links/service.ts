@@ -48,6 +48,8 @@ function checkRules(input: RuleInput[], problems: Problems): Rule[] {
   });
 }
 
+const MAX_TAGS = 20;
+
 function checkTags(input: string[], problems: Problems): string[] {
   const tags: string[] = [];
   input.forEach((raw, i) => {
@@ -55,6 +57,7 @@ function checkTags(input: string[], problems: Problems): string[] {
     if (tag.length < 1 || tag.length > 50) problems.add(`tags.${i}`, "Each tag must be 1 to 50 characters.");
     else if (!tags.includes(tag)) tags.push(tag);
   });
+  if (tags.length > MAX_TAGS) problems.add("tags", `A link may have at most ${MAX_TAGS} different tags.`);
   return tags;
 }
 

@@ -117,6 +117,9 @@ describe("POST /api/links/create — success", () => {
     const u = await k.user();
     const { body } = await k.create(u.token, { long_url: "https://google.com", tags: [" news ", "tech", "news", "Tech"] });
     expect(body.link.tags).toEqual(["news", "tech", "Tech"]);
+    const repeated = await k.create(u.token, { long_url: "https://google.com", tags: [...Array.from({ length: 20 }, (_, i) => `t${i}`), " t0 ", "t1"] });
+    expect(repeated.status).toBe(200);
+    expect(repeated.body.link.tags).toHaveLength(20);
     const stored = k.db.select({ name: tags.name }).from(linkTags).innerJoin(tags, eq(tags.id, linkTags.tagId))
       .where(eq(linkTags.linkId, body.link.id)).orderBy(linkTags.position).all();
     expect(stored.map((t) => t.name)).toEqual(["news", "tech", "Tech"]);
@@ -285,6 +288,7 @@ describe("POST /api/links/create — validation (422, one key per bad field)", (
     ["description too long", { long_url: "https://a.example", description: "d".repeat(1001) }, "description"],
     ["tags not an array", { long_url: "https://a.example", tags: "news" }, "tags"],
     ["tags over 20", { long_url: "https://a.example", tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, "tags"],
+    ["tags over 100 entries", { long_url: "https://a.example", tags: Array.from({ length: 101 }, () => "t") }, "tags"],
     ["tag blank", { long_url: "https://a.example", tags: ["ok", "   "] }, "tags.1"],
     ["tag too long", { long_url: "https://a.example", tags: ["x".repeat(51)] }, "tags.0"],
     ["expires_at not a date", { long_url: "https://a.example", expires_at: "tomorrow" }, "expires_at"],
