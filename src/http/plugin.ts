@@ -100,7 +100,7 @@ async function readApiBody(request: Request): Promise<Record<string, unknown>> {
 interface ValueErrorLike {
   path: string;
   message: string;
-  schema?: { error?: unknown };
+  schema?: { error?: unknown; "x-field"?: unknown };
 }
 
 /** Elysia's validation errors in the seed's shape: `/rules/0/key` becomes `rules.0.key`. */
@@ -108,7 +108,8 @@ export function validationMessages(errors: ValueErrorLike[]): Messages {
   // A Map: a field may be called "constructor" or "__proto__".
   const messages = new Map<string, string[]>();
   for (const e of errors) {
-    const field = e.path.replace(/^\//, "").replaceAll("/", ".") || "body";
+    const named = typeof e.schema?.["x-field"] === "string" ? e.schema["x-field"] : "body"; // see wholeNumber
+    const field = e.path.replace(/^\//, "").replaceAll("/", ".") || named;
     const text = typeof e.schema?.error === "string" ? e.schema.error : `${e.message}.`;
     const list = messages.get(field) ?? [];
     messages.set(field, list);

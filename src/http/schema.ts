@@ -9,5 +9,13 @@ export function oneOf<const T extends readonly string[]>(values: T, options: { e
   return t.Union(values.map((v) => t.Literal(v)), options) as TSchema as TSchema & { static: T[number] };
 }
 
+/**
+ * A whole number in a query string or path. Elysia reports one that is out of range without naming it:
+ * `x-field` (an OpenAPI extension) carries the name into the error (see validationMessages).
+ */
+export function wholeNumber(field: string, options: { minimum: number; maximum?: number; error: string; default?: number; description?: string }) {
+  return t.Number({ multipleOf: 1, ...options, "x-field": field });
+}
+
 /** `/:id` of any resource: a positive whole number. */
-export const idParams = t.Object({ id: t.Number({ multipleOf: 1, minimum: 1, error: "The id must be a positive integer." }) });
+export const idParams = t.Object({ id: wholeNumber("id", { minimum: 1, error: "The id must be a positive integer." }) });

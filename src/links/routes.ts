@@ -3,7 +3,7 @@ import { Elysia, t } from "elysia";
 import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import type { ClickStore } from "../clicks/store";
 import { errorResponses } from "../http/envelope";
-import { idParams } from "../http/schema";
+import { idParams, wholeNumber } from "../http/schema";
 import { createLinkBody, linkJson, patchLinkBody } from "./model";
 import { presentLink } from "./present";
 import { createLinks, deleteLink, listLinks, ownedLink, updateLink, type LinkDeps } from "./service";
@@ -62,8 +62,8 @@ export function linkRoutes(deps: LinkRouteDeps) {
       return { status: "success" as const, links: await present(records), pagination };
     }, {
       query: t.Object({
-        page: t.Optional(t.Number({ multipleOf: 1, minimum: 1, maximum: 1_000_000, error: "The page must be a whole number from 1.", default: 1 })),
-        per_page: t.Optional(t.Number({ multipleOf: 1, minimum: 1, maximum: 100, error: "The per_page must be a whole number from 1 to 100.", default: 20 })),
+        page: t.Optional(wholeNumber("page", { minimum: 1, maximum: 1_000_000, error: "The page must be a whole number from 1.", default: 1 })),
+        per_page: t.Optional(wholeNumber("per_page", { minimum: 1, maximum: 100, error: "The per_page must be a whole number from 1 to 100.", default: 20 })),
         tag: t.Optional(t.String({ maxLength: 50, description: "Only links with this tag" })),
         q: t.Optional(t.String({ maxLength: 200, description: "Search in slug, destination, title and description" })),
       }),

@@ -4,7 +4,7 @@ import { Elysia, t } from "elysia";
 import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import { errorResponses } from "../http/envelope";
 import { apiNotFound } from "../http/plugin";
-import { idParams, oneOf } from "../http/schema";
+import { idParams, oneOf, wholeNumber } from "../http/schema";
 import { shortUrl } from "../links/present";
 import { ownedLink, type LinkDeps } from "../links/service";
 import { aliasPattern } from "../links/slug";
@@ -17,7 +17,7 @@ export interface QrDeps extends ResolveDeps, LinkDeps, AuthDeps {
 
 const qrQuery = t.Object({
   format: t.Optional(oneOf(["svg", "png"], { error: "The format must be svg or png." })),
-  size: t.Optional(t.Number({ multipleOf: 1, minimum: 64, maximum: 2048, error: "The size must be a whole number of pixels from 64 to 2048." })),
+  size: t.Optional(wholeNumber("size", { minimum: 64, maximum: 2048, error: "The size must be a whole number of pixels from 64 to 2048." })),
 });
 
 async function qrResponse(url: string, query: typeof qrQuery.static): Promise<Response> {

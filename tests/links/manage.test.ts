@@ -44,6 +44,17 @@ describe("GET /api/links", () => {
     expect((await k.call(u.token, "GET", "/api/links?per_page=1000")).status).toBe(422);
     expect((await k.call(u.token, "GET", "/api/links?page=0")).status).toBe(422);
   });
+
+  test("a number out of range in the query or the path is reported under its own name", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const link = await k.create(u.token, { long_url: "https://e.example" });
+    const messages = async (path: string) => (await k.call(u.token, "GET", path)).body.messages;
+    expect(await messages("/api/links?per_page=101")).toEqual({ per_page: ["The per_page must be a whole number from 1 to 100."] });
+    expect(await messages("/api/links?page=0")).toEqual({ page: ["The page must be a whole number from 1."] });
+    expect(await messages("/api/links/0")).toEqual({ id: ["The id must be a positive integer."] });
+    expect(await messages(`/api/links/${link.body.link.id}/qr?size=10`)).toEqual({ size: ["The size must be a whole number of pixels from 64 to 2048."] });
+  });
 });
 
 describe("GET, PATCH and DELETE /api/links/:id", () => {
