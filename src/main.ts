@@ -90,7 +90,10 @@ async function serve(config: Config): Promise<void> {
   // An in-memory database is the main connection's alone: its redirects read there.
   const reader = config.db === ":memory:" ? undefined : openReader(config.db);
   const deps = createDeps(config, db, { ...(reader ? { reader } : {}), ...(geo ? { geo } : {}) });
-  const admin = await bootstrapAdmin(deps, { email: config.adminEmail, password: config.adminPassword });
+  const admin = await bootstrapAdmin(deps, { email: config.adminEmail, password: config.adminPassword }).catch((error: unknown) => {
+    if (error instanceof ApiError) fail(`KURZ_ADMIN_EMAIL / KURZ_ADMIN_PASSWORD: ${Object.values(error.messages).flat().join(" ")}`, 2);
+    throw error;
+  });
   if (admin?.password) {
     console.log("Created the first admin. Save these now, they are not shown again:");
     console.log(JSON.stringify({ email: admin.email, password: admin.password, api_token: admin.apiToken }));

@@ -217,6 +217,17 @@ describe("bad arguments", () => {
     expect(run.stderr).toContain("frobnicate");
   });
 
+  test("a first admin from KURZ_ADMIN_PASSWORD that is too short: serve exits 2 with the reason, no stack trace", () => {
+    const db = tempDb();
+    const result = Bun.spawnSync(["bun", "src/main.ts", "serve", "--port", "0"], {
+      cwd: root, env: envFor(db, { KURZ_ADMIN_EMAIL: "owner@example.com", KURZ_ADMIN_PASSWORD: "abc" }), stdout: "pipe", stderr: "pipe", timeout: 30_000,
+    });
+    const stderr = result.stderr.toString();
+    expect(result.exitCode).toBe(2);
+    expect(stderr).toContain("KURZ_ADMIN_PASSWORD: The password must be 8 to 255 characters.");
+    expectNoStackTrace(stderr);
+  });
+
   test("--port abc exits 2 and names --port", () => {
     const db = tempDb();
     const run = kurz(db, "migrate", "--port", "abc");
