@@ -1,5 +1,6 @@
 // The admin page (/admin, one static page embedded in the binary) and its session endpoints.
 import { Elysia, t } from "elysia";
+import { csrfTokenMatches } from "../auth/plugin";
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie, type SessionStore } from "../auth/sessions";
 import { ApiError } from "../http/errors";
 import { throwIfUnreadable } from "../http/plugin";
@@ -75,7 +76,7 @@ export function adminRoutes(deps: AdminDeps) {
     .post("/logout", async ({ request, set }) => {
       const session = await sessionOf(request);
       if (session?.row) {
-        if (request.headers.get("x-csrf-token") !== session.row.csrfToken) throw new ApiError(403, { csrf: ["Missing or wrong X-CSRF-Token."] });
+        if (!csrfTokenMatches(request, session.row.csrfToken)) throw new ApiError(403, { csrf: ["Missing or wrong X-CSRF-Token."] });
         await deps.sessions.remove(session.id);
       }
       set.headers["set-cookie"] = clearedSessionCookie(secure(request));

@@ -46,14 +46,18 @@ async function byToken(deps: AuthDeps, token: string): Promise<AuthUser> {
   return user;
 }
 
+/** Whether the request's X-CSRF-Token is the session's, compared in constant time. */
+export function csrfTokenMatches(request: Request, csrfToken: string): boolean {
+  return sameDigest(hashToken(request.headers.get("x-csrf-token") ?? ""), hashToken(csrfToken));
+}
+
 async function bySession(deps: AuthDeps, request: Request, sessionId: string): Promise<AuthUser> {
   const session = await deps.sessions.find(sessionId, deps.now());
   const user = session ? await deps.users.byId(session.userId) : undefined;
   if (!session || !user || user.disabled) throw unauthorized("Your session has ended; log in again.");
   // A cross-site page can make the browser send the cookie, but cannot read the token to send with it.
   if (changesState(request.method)) {
-    const sent = request.headers.get("x-csrf-token") ?? "";
-    if (!sameDigest(hashToken(sent), hashToken(session.csrfToken))) {
+    if (!csrfTokenMatches(request, session.csrfToken)) {
       throw new ApiError(403, { csrf: ["This request did not come from the admin page (missing or wrong X-CSRF-Token)."] });
     }
   }
