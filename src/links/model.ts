@@ -27,13 +27,13 @@ export const createLinkBody = t.Object({
   })),
   alias: optional(t.String({ maxLength: 64, error: "The alias may be 1 to 64 letters, digits, _ or -.", description: "Custom slug; a random hash is used when empty", examples: ["spring-sale"] })),
   domain_id: optional(id({ error: "The domain_id must be a positive integer.", description: "Id of one of your custom domains" })),
-  password: optional(t.String({ maxLength: 255, error: "The password may be at most 255 characters.", description: "Visitors must enter it before they are redirected" })),
+  password: optional(t.String({ maxLength: 255, error: "The password must be text of 1 to 255 characters.", description: "Visitors must enter it before they are redirected" })),
   disabled: optional(t.Boolean({ error: "The disabled field must be true or false.", description: "A disabled link answers 404" })),
-  title: optional(t.String({ maxLength: 255, error: "The title may be at most 255 characters.", description: "When empty, the destination page's title is used" })),
-  description: optional(t.String({ maxLength: 1000, error: "The description may be at most 1000 characters.", description: "When empty, the destination page's meta description is used" })),
+  title: optional(t.String({ maxLength: 255, error: "The title must be text of at most 255 characters.", description: "When empty, the destination page's title is used" })),
+  description: optional(t.String({ maxLength: 1000, error: "The description must be text of at most 1000 characters.", description: "When empty, the destination page's meta description is used" })),
   // 20 different tags at most (service.ts counts them once trimmed and de-duplicated); the list may repeat some.
   tags: optional(t.Array(t.String({ maxLength: 50, error: "Each tag must be 1 to 50 characters." }), { maxItems: 100, error: "The tags field must be an array of at most 20 different strings.", description: "At most 20 different tags, each 1 to 50 characters" })),
-  expires_at: optional(t.String({ maxLength: 40, error: "The expires_at field must be a date like 2026-12-31 23:59:59.", description: "UTC `YYYY-MM-DD HH:MM:SS`, or ISO 8601 with a zone; must be in the future", examples: ["2026-12-31 23:59:59"] })),
+  expires_at: optional(t.String({ maxLength: 40, error: "The expires_at field must be a date like 2026-12-31 23:59:59 (UTC) or ISO 8601 with a zone.", description: "UTC `YYYY-MM-DD HH:MM:SS`, or ISO 8601 with a zone; must be in the future", examples: ["2026-12-31 23:59:59"] })),
   pixels: optional(t.Array(id({ error: "Each pixel must be a pixel id." }), { maxItems: 50, error: "The pixels field must be an array of at most 50 pixel ids." })),
   rules: optional(t.Array(ruleInput, { maxItems: 50, error: "The rules field must be an array of at most 50 {type, key, value} objects.", description: "First matching rule wins, in the order given" })),
 }, {

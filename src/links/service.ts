@@ -95,7 +95,7 @@ function checkFields(body: FieldsBody, cleared: Set<string>, now: Date, problems
   } else if (cleared.has("expires_at")) out.expiresAt = null;
 
   if (body.password !== undefined) {
-    if (body.password.length === 0) problems.add("password", "The password must be 1 to 255 characters.");
+    if (body.password.length === 0) problems.add("password", "The password must be text of 1 to 255 characters.");
     out.password = body.password;
   } else if (cleared.has("password")) out.password = null;
 

@@ -336,6 +336,18 @@ describe("POST /api/links/create — validation (422, one key per bad field)", (
     expect(r.body).toEqual({ status: "error", messages: { long_url: ["This url is not valid."] } });
   });
 
+  test("a field of the wrong type gets a message that fits it", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const r = await k.create(u.token, { long_url: "https://a.example", title: 123, password: 123, expires_at: 12345 });
+    expect(r.status).toBe(422);
+    expect(r.body.messages).toEqual({
+      title: ["The title must be text of at most 255 characters."],
+      password: ["The password must be text of 1 to 255 characters."],
+      expires_at: ["The expires_at field must be a date like 2026-12-31 23:59:59 (UTC) or ISO 8601 with a zone."],
+    });
+  });
+
   test("a taken alias is refused with 422", async () => {
     const k = testApp();
     const u = await k.user();
