@@ -33,6 +33,8 @@ class VisitContext implements Visitor, VisitorSource {
   readonly trustProxy: boolean;
   /** HEAD requests (link checkers) are answered but not counted as clicks. */
   readonly counts: boolean;
+  /** Where the visitor came from, when not the request's Referer (a password form's post carries it). */
+  referrer: string | null | undefined;
   constructor(readonly request: Request, readonly slug: string, server: Server, private readonly deps: RedirectDeps, readonly url = request.url) {
     this.counts = request.method !== "HEAD";
     this.headers = request.headers;
@@ -62,6 +64,13 @@ function redirectTo(location: string, headers?: Record<string, string>): Respons
 function searchOf(url: string): string {
   const q = url.indexOf("?");
   return q === -1 ? "" : url.slice(q + 1);
+}
+
+/** The origin of an http(s) URL ("https://news.example/a?b" → "https://news.example"), or null. */
+function originOf(url: string | null): string | null {
+  if (!url || url.length > 2048) return null;
+  const parsed = URL.parse(url);
+  return parsed && (parsed.protocol === "https:" || parsed.protocol === "http:") ? parsed.origin : null;
 }
 
 /** Where a password form posts: back to the same short URL, with its query string. */
@@ -100,7 +109,7 @@ function redirector(deps: RedirectDeps) {
         socketIp: visit.socketIp,
         forwardedIp: trusted ? forwardedIp(visit.headers) : null,
         country: trusted ? cdnCountry(visit.headers) : null,
-        referrer: visit.headers.get("referer"),
+        referrer: visit.referrer !== undefined ? visit.referrer : visit.headers.get("referer"),
       });
     }
     // Crawlers and preview bots get a plain redirect, so previews show the destination.
@@ -115,7 +124,7 @@ function redirector(deps: RedirectDeps) {
     if (link instanceof Response) return link;
     if (link.passwordHash) {
       const unlocked = await deps.unlocks.unlocked({ id: link.id, passwordHash: link.passwordHash }, visit.request.headers.get("cookie"), deps.now());
-      if (!unlocked) return passwordPage(formAction(visit.slug, visit.url), false);
+      if (!unlocked) return passwordPage(formAction(visit.slug, visit.url), false, originOf(visit.headers.get("referer")));
     }
     return sendOn(link, visit);
   }
@@ -128,12 +137,15 @@ function redirector(deps: RedirectDeps) {
     const key = `${clientIp(visit) ?? "?"}|${link.id}`;
     const limit = deps.passwordLimiter.blocked(key);
     if (limit.blocked) return tooManyRequestsPage(limit.retryAfterSeconds);
-    const password = (body as { password?: unknown } | null)?.password;
+    const form = body as { password?: unknown; referrer?: unknown } | null;
+    // The post's own Referer is the form; where the visitor came from is in the form.
+    visit.referrer = typeof form?.referrer === "string" ? originOf(form.referrer) : null;
+    const password = form?.password;
     const right = typeof password === "string" && password.length <= 255
       && (await Bun.password.verify(password, link.passwordHash).catch(() => false));
     if (!right) {
       deps.passwordLimiter.hit(key);
-      return passwordPage(formAction(visit.slug, visit.url), true);
+      return passwordPage(formAction(visit.slug, visit.url), true, visit.referrer);
     }
     const cookie = await deps.unlocks.cookie({ id: link.id, passwordHash: link.passwordHash }, `/${visit.slug}`, visit.secure, deps.now());
     return sendOn(link, visit, { "set-cookie": cookie });
@@ -163,7 +175,10 @@ function redirector(deps: RedirectDeps) {
     const link = deps.redirectCache.linkNow(domainId, slug, () => (isReservedSlug(slug) ? undefined : prepared(deps.links.forRedirectNow(domainId, slug))));
     if (!link || link.disabled) return;
     if (link.expiresAt && link.expiresAt.getTime() <= deps.now().getTime()) return;
-    if (link.passwordHash) return request.headers.get("cookie") === null ? passwordPage(formAction(slug, url), false) : undefined;
+    if (link.passwordHash) {
+      const headers = request.headers;
+      return headers.get("cookie") === null ? passwordPage(formAction(slug, url), false, originOf(headers.get("referer"))) : undefined;
+    }
     return sendOn(link, new VisitContext(request, slug, server, deps, url));
   }
 

@@ -91,3 +91,31 @@ describe("HTML pages escape and send a CSP", () => {
     }
   });
 });
+
+describe("password links and the referrer of their clicks", () => {
+  const referrersOf = async (k: Awaited<ReturnType<typeof locked>>["k"], token: string, id: number) => {
+    await k.deps.clicks.flush();
+    return (await k.call(token, "GET", `/api/links/${id}/stats`)).body.stats.referrers;
+  };
+
+  test("the form carries where the visitor came from, and the unlocked click is credited to it, not to the short URL", async () => {
+    const { k, u, slug, id } = await locked();
+    const page = await (await k.handle(`/${slug}`, { headers: { referer: "https://news.example/story?id=7" } })).text();
+    expect(page).toContain('<input type="hidden" name="referrer" value="https://news.example">');
+    const wrong = await (await k.handle(`/${slug}`, { method: "POST", headers: { ...form, referer: `http://localhost:8080/${slug}` }, body: "referrer=https%3A%2F%2Fnews.example&password=nope" })).text();
+    expect(wrong).toContain('<input type="hidden" name="referrer" value="https://news.example">');
+    const r = await k.handle(`/${slug}`, { method: "POST", headers: { ...form, referer: `http://localhost:8080/${slug}` }, body: "referrer=https%3A%2F%2Fnews.example&password=open+sesame" });
+    expect(r.status).toBe(302);
+    expect(await referrersOf(k, u.token, id)).toEqual([{ key: "news.example", clicks: 1 }]);
+  });
+
+  test("a form without a referrer (or with one that is not an http URL) records none, never the short URL's own host", async () => {
+    const { k, u, slug, id } = await locked();
+    expect(await (await k.handle(`/${slug}`)).text()).not.toContain('name="referrer"');
+    for (const extra of ["", "referrer=javascript%3Aalert(1)&"]) {
+      const r = await k.handle(`/${slug}`, { method: "POST", headers: { ...form, referer: `http://localhost:8080/${slug}` }, body: `${extra}password=open+sesame` });
+      expect(r.status).toBe(302);
+    }
+    expect(await referrersOf(k, u.token, id)).toEqual([{ key: "unknown", clicks: 2 }]);
+  });
+});

@@ -149,6 +149,9 @@ describe("GET /:slug over a socket", () => {
       expect(again).toEqual(form);
       expect(appReads).toBe(0);
       expect(noted).toBe(2); // not clicks, but load: folding waits while such requests come fast
+      const referred = await visit(`/${locked.hash}`, { headers: { referer: "https://news.example/story?id=7" } });
+      expect(await referred.text()).toContain('<input type="hidden" name="referrer" value="https://news.example">');
+      expect(appReads).toBe(0);
 
       const posted = await visit(`/${locked.hash}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "password=pw" });
       expect(posted.status).toBe(302);

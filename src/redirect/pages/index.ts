@@ -14,10 +14,14 @@ export function tooManyRequestsPage(retryAfter: number): Response {
   return page("Too many attempts", html`<p class="code">429</p><h1>Too many attempts</h1><p>Wait a minute, then try again.</p>`, 429, { "retry-after": String(retryAfter) });
 }
 
-/** Asks for a link's password; the form posts back to the same short URL (with its query string). */
-export function passwordPage(action: string, wrong: boolean): Response {
+/**
+ * Asks for a link's password; the form posts back to the same short URL (with its query string), and
+ * carries where the visitor came from (`referrer`, an origin), which the post's own Referer is not.
+ */
+export function passwordPage(action: string, wrong: boolean, referrer: string | null): Response {
   return page("Password required", html`<h1>This link is protected</h1><p>Enter the password to continue.</p>
 <form method="post" action="${action}">
+${referrer ? html`<input type="hidden" name="referrer" value="${referrer}">` : ""}
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required autofocus maxlength="255">
 ${wrong ? html`<p class="error" role="alert">That password is not right.</p>` : ""}
