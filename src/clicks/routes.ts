@@ -4,8 +4,11 @@ import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import { errorResponses } from "../http/envelope";
 import { idParams } from "../http/schema";
 import { linkStats, type StatsDeps } from "./stats";
+import { MAX_LIST } from "./store";
 
-const counted = t.Array(t.Object({ key: t.String(), clicks: t.Number() }), { description: "Biggest first; human clicks only" });
+const counted = t.Array(t.Object({ key: t.String(), clicks: t.Number() }), {
+  description: `Biggest first; human clicks only; "unknown" where a click did not tell; at most ${MAX_LIST} entries`,
+});
 
 export const statsJson = t.Object({
   total: t.Number({ description: "Human clicks in the range", examples: [42] }),
@@ -27,7 +30,7 @@ export function statsRoutes(deps: StatsDeps & AuthDeps) {
     }), {
       params: idParams,
       query: t.Object({
-        from: t.Optional(t.String({ maxLength: 40, description: "First day, `YYYY-MM-DD` (UTC); default: the link's creation day", examples: ["2026-11-01"] })),
+        from: t.Optional(t.String({ maxLength: 40, description: "First day, `YYYY-MM-DD` (UTC); default: the link's creation day, or the last 1098 days of an older link", examples: ["2026-11-01"] })),
         to: t.Optional(t.String({ maxLength: 40, description: "Last day included, `YYYY-MM-DD` (UTC); default: today", examples: ["2026-11-30"] })),
       }),
       response: { 200: t.Object({ status: t.Literal("success"), stats: statsJson }), ...errorResponses },

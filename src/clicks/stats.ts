@@ -27,20 +27,25 @@ export async function linkStats(deps: StatsDeps, user: UserRow, linkId: number, 
   if (!link || (link.userId !== user.id && !isAdmin(user))) throw new ApiError(404, { id: ["No such link."] });
 
   const problems = new Problems();
-  const from = query.from ? parseDay(query.from) : dayOf(link.createdAt);
-  const toDay = query.to ? parseDay(query.to) : dayOf(deps.now());
-  if (!from) problems.add("from", "The from date must look like 2026-11-01.");
+  // Whole UTC days: a time given with a date names its day.
+  const toDay = query.to ? parseDay(query.to) : deps.now();
+  const fromDay = query.from ? parseDay(query.from) : link.createdAt;
+  if (!fromDay) problems.add("from", "The from date must look like 2026-11-01.");
   if (!toDay) problems.add("to", "The to date must look like 2026-11-30.");
   problems.throwIfAny();
   // `to` names the last day included.
   const to = new Date(dayOf(toDay!).getTime() + DAY);
-  if (to <= from!) throw new ApiError(422, { to: ["The to date must not be before the from date."] });
-  if ((to.getTime() - dayOf(from!).getTime()) / DAY > MAX_DAYS) throw new ApiError(422, { from: [`A range may cover at most ${MAX_DAYS} days.`] });
+  // By default, a link older than the longest range shows its last MAX_DAYS days.
+  const from = query.from ? dayOf(fromDay!) : new Date(Math.max(dayOf(fromDay!).getTime(), to.getTime() - MAX_DAYS * DAY));
+  if (to <= from) {
+    throw new ApiError(422, query.to ? { to: ["The to date must not be before the from date."] } : { from: ["The from date must not be after today."] });
+  }
+  if ((to.getTime() - from.getTime()) / DAY > MAX_DAYS) throw new ApiError(422, { from: [`A range may cover at most ${MAX_DAYS} days.`] });
 
-  const stats = await deps.clickStore.stats(linkId, { from: from!, to });
+  const stats = await deps.clickStore.stats(linkId, { from, to });
   const byDay = new Map(stats.days.map((d) => [d.date, d.clicks]));
   const days: { date: string; clicks: number }[] = [];
-  for (let t = dayOf(from!).getTime(); t < to.getTime(); t += DAY) {
+  for (let t = from.getTime(); t < to.getTime(); t += DAY) {
     const date = new Date(t).toISOString().slice(0, 10);
     days.push({ date, clicks: byDay.get(date) ?? 0 });
   }

@@ -6,6 +6,9 @@
 // folded yet, so they are exact at any moment, on any node.
 import type { Db } from "../db/open";
 
+/** Entries of each stats list at most (biggest first): every country, device, browser and OS there is, and the top referrers. */
+export const MAX_LIST = 1000;
+
 export interface Profile {
   country: string | null;
   device: string | null;
@@ -171,7 +174,7 @@ export function createClickStore(db: Db) {
       const top = (map: Map<string, number>): Counted[] => [...map]
         .map(([key, clicks]) => ({ key, clicks }))
         .sort((a, b) => b.clicks - a.clicks || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-        .slice(0, 50);
+        .slice(0, MAX_LIST);
       return {
         total,
         bots,

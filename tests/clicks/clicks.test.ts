@@ -337,6 +337,48 @@ describe("GET /api/links/:id/stats", () => {
     ]);
   });
 
+  test("a date with a time names its whole UTC day, in from as in to", async () => {
+    const k = testApp();
+    const { u, link } = await linkWithVisits(k, []);
+    k.deps.clicks.record(visit(link.id, Date.parse("2026-03-01T10:00:00Z")));
+    k.deps.clicks.record(visit(link.id, Date.parse("2026-03-03T23:00:00Z")));
+    await k.deps.clicks.flush();
+    const { body } = await stats(k, u.token, link.id, "?from=2026-03-01T22:00:00Z&to=2026-03-03T00:00:00Z");
+    expect(body.stats.total).toBe(2);
+    expect(body.stats.days.map((d: { date: string }) => d.date)).toEqual(["2026-03-01", "2026-03-02", "2026-03-03"]);
+  });
+
+  test("without from, a link older than the longest range shows its last 1098 days instead of failing", async () => {
+    let clock = Date.parse("2026-01-10T12:00:00Z");
+    const k = testApp({ deps: { now: () => new Date(clock) } });
+    const { u, link } = await linkWithVisits(k, [{ "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120" }]);
+    clock = Date.parse("2030-01-10T12:00:00Z");
+    k.deps.clicks.record(visit(link.id, clock));
+    await k.deps.clicks.flush();
+    const { status, body } = await stats(k, u.token, link.id);
+    expect(status).toBe(200);
+    expect(body.stats.days).toHaveLength(1098);
+    expect(body.stats.days.at(-1)).toEqual({ date: "2030-01-10", clicks: 1 });
+    expect(body.stats.total).toBe(1); // the first click, four years back, is outside the range
+  });
+
+  test("a from after today, without to, is reported under from", async () => {
+    const k = testApp();
+    const { u, link } = await linkWithVisits(k, []);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expect((await stats(k, u.token, link.id, `?from=${tomorrow}`)).body.messages).toEqual({ from: ["The from date must not be after today."] });
+  });
+
+  test("lists are complete up to 1000 entries: 60 referrer hosts all show, and add up to the total", async () => {
+    const k = testApp();
+    const { u, link } = await linkWithVisits(k, Array.from({ length: 60 }, (_, i) => ({ referer: `https://site${i}.example/` })));
+    await k.deps.clicks.flush();
+    const s = (await stats(k, u.token, link.id)).body.stats;
+    expect(s.total).toBe(60);
+    expect(s.referrers).toHaveLength(60);
+    expect(s.referrers.reduce((sum: number, r: { clicks: number }) => sum + r.clicks, 0)).toBe(60);
+  });
+
   test("bad dates and reversed ranges are 422", async () => {
     const k = testApp();
     const { u, link } = await linkWithVisits(k, []);
