@@ -322,6 +322,14 @@ describe("GET /api/links/:id/stats", () => {
     expect(s.referrers).toEqual([{ key: "t.co", clicks: 2 }, { key: "unknown", clicks: 1 }]);
   });
 
+  test("a visit without a User-Agent (a script, not a browser) counts with the bots", async () => {
+    const k = testApp();
+    const { u, link } = await linkWithVisits(k, [{}, { "user-agent": "" }, { "user-agent": CHROME }]);
+    await k.deps.clicks.flush();
+    const s = (await stats(k, u.token, link.id)).body.stats;
+    expect({ total: s.total, bots: s.bots }).toEqual({ total: 1, bots: 2 });
+  });
+
   test("from and to limit the range and every day of it is listed", async () => {
     const k = testApp();
     const { u, link } = await linkWithVisits(k, []);
@@ -371,7 +379,7 @@ describe("GET /api/links/:id/stats", () => {
 
   test("lists are complete up to 1000 entries: 60 referrer hosts all show, and add up to the total", async () => {
     const k = testApp();
-    const { u, link } = await linkWithVisits(k, Array.from({ length: 60 }, (_, i) => ({ referer: `https://site${i}.example/` })));
+    const { u, link } = await linkWithVisits(k, Array.from({ length: 60 }, (_, i) => ({ "user-agent": CHROME, referer: `https://site${i}.example/` })));
     await k.deps.clicks.flush();
     const s = (await stats(k, u.token, link.id)).body.stats;
     expect(s.total).toBe(60);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { testApp } from "../support/app";
+import { BROWSER, testApp } from "../support/app";
 
 describe("GET /api/links", () => {
   test("lists the user's links newest first with clicks and pagination", async () => {
@@ -9,8 +9,8 @@ describe("GET /api/links", () => {
     for (let i = 1; i <= 3; i++) await k.create(u.token, { long_url: `https://e.example/${i}` });
     await k.create(other.token, { long_url: "https://other.example" });
     const first = (await k.call(u.token, "GET", "/api/links")).body.links[0];
-    await k.handle(`/${first.hash}`);
-    await k.handle(`/${first.hash}`);
+    await k.handle(`/${first.hash}`, { headers: BROWSER });
+    await k.handle(`/${first.hash}`, { headers: BROWSER });
     await k.deps.clicks.flush();
     const { status, body } = await k.call(u.token, "GET", "/api/links?per_page=2");
     expect(status).toBe(200);

