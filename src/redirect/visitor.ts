@@ -23,9 +23,24 @@ export interface VisitorSource {
   trustProxy: boolean;
 }
 
-/** The client address a trusted proxy reports (raw, unchecked), or null. */
+/**
+ * The client address a trusted proxy reports, or null. Each proxy appends the address it was called
+ * from to X-Forwarded-For, and whatever the client sent comes first: so the list is read from the
+ * right, past the proxies' own internal addresses (private, loopback, link-local…), and the first
+ * public address is the client's (the last entry when none is public). A client cannot choose its
+ * address (for the guess limits) by sending the header itself. CF-Connecting-IP counts only without
+ * X-Forwarded-For (Cloudflare sends both). Raw: the caller checks it.
+ */
 export function forwardedIp(headers: Headers): string | null {
-  return headers.get("cf-connecting-ip") ?? headers.get("x-forwarded-for")?.split(",")[0] ?? null;
+  const chain = headers.get("x-forwarded-for");
+  if (!chain) return headers.get("cf-connecting-ip");
+  if (!chain.includes(",")) return chain;
+  const entries = chain.split(",");
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i]!.trim();
+    if (ipaddr.isValid(entry) && ipaddr.process(entry).range() === "unicast") return entry;
+  }
+  return entries.at(-1)!.trim() || null;
 }
 
 /** The forwarded address when it is one, else the socket's; canonical, or null. */

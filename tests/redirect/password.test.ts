@@ -72,6 +72,14 @@ describe("password links, hardened", () => {
     // Another client is not affected.
     expect((await guess("198.51.100.7", "open+sesame")).status).toBe(302);
   });
+
+  test("a client cannot escape the limit by sending its own X-Forwarded-For entries before the proxy's", async () => {
+    const { k, slug } = await locked({ config: { trustProxy: true } });
+    const guess = (i: number) =>
+      k.handle(`/${slug}`, { method: "POST", headers: { ...form, "x-forwarded-for": `8.8.${i}.1, 133.242.0.1` }, body: "password=wrong" });
+    for (let i = 0; i < 10; i++) expect((await guess(i)).status).toBe(403);
+    expect((await guess(10)).status).toBe(429);
+  });
 });
 
 describe("HTML pages escape and send a CSP", () => {

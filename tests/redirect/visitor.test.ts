@@ -27,6 +27,19 @@ describe("client addresses", () => {
     expect(normalizeIp("<script>")).toBeNull();
   });
 
+  test("behind a proxy, the client is the first public address from the right: what a client sends itself does not count", () => {
+    const from = (xff: string) => clientIp({ headers: new Headers({ "x-forwarded-for": xff }), socketIp: "127.0.0.1", trustProxy: true });
+    expect(from("203.0.113.9, 133.242.0.1")).toBe("133.242.0.1"); // a forged first entry, then the address nginx saw
+    expect(from("8.8.8.8, 133.242.0.1, 10.0.0.1, 127.0.0.1")).toBe("133.242.0.1"); // past internal proxies
+    expect(from("133.242.0.1, ::ffff:10.0.0.1, fd00::1")).toBe("133.242.0.1");
+    expect(from("garbage, 10.0.0.7, 192.168.1.1")).toBe("192.168.1.1"); // nothing public: the last entry
+    expect(from("141.30.0.1")).toBe("141.30.0.1");
+    const cf = new Headers({ "cf-connecting-ip": "141.30.0.1" });
+    expect(clientIp({ headers: cf, socketIp: "127.0.0.1", trustProxy: true })).toBe("141.30.0.1");
+    cf.set("x-forwarded-for", "133.242.0.1");
+    expect(clientIp({ headers: cf, socketIp: "127.0.0.1", trustProxy: true })).toBe("133.242.0.1");
+  });
+
   test("X-Forwarded-For is read only behind a trusted proxy", () => {
     const headers = new Headers({ "x-forwarded-for": "133.242.0.1, 10.0.0.1" });
     expect(clientIp({ headers, socketIp: "10.0.0.1", trustProxy: true })).toBe("133.242.0.1");
