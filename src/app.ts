@@ -54,6 +54,8 @@ export interface AppDeps {
   makeHash: () => string;
   forgetLinks: () => void;
   log: (message: string, error?: unknown) => void;
+  /** False while `kurz serve` still starts (it listens before it makes the first admin): /healthz answers 503. */
+  started: () => boolean;
 }
 
 const defaultLog = (message: string, error?: unknown) =>
@@ -94,6 +96,7 @@ export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> =
     },
     forgetLinks: () => redirectCache.forgetLinks(),
     log,
+    started: () => true,
     ...overrides,
   };
 }
@@ -106,6 +109,10 @@ export function createApp(deps: AppDeps) {
     })
     .use(httpBasics(deps.log))
     .get("/healthz", ({ set }) => {
+      if (!deps.started()) {
+        set.status = 503;
+        return { status: "starting" as const };
+      }
       try {
         deps.db.$client.query("select 1").get();
         return { status: "ok" as const };
@@ -114,8 +121,8 @@ export function createApp(deps: AppDeps) {
         return { status: "error" as const };
       }
     }, {
-      response: { 200: t.Object({ status: t.Literal("ok") }), 503: t.Object({ status: t.Literal("error") }) },
-      detail: { tags: ["System"], summary: "Health check", description: "Answers ok when the database answers." },
+      response: { 200: t.Object({ status: t.Literal("ok") }), 503: t.Object({ status: t.Union([t.Literal("error"), t.Literal("starting")]) }) },
+      detail: { tags: ["System"], summary: "Health check", description: "Answers ok once the server has started and while the database answers." },
     })
     .use(docs(version))
     .use(new Elysia({ name: "api" })

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { createApp, createDeps, serveApp } from "./app";
 import { ConfigError, configOptions, loadConfig, type Config } from "./config";
 import { migrate } from "./db/migrate";
+import { lockDatabase } from "./db/lock";
 import { openDatabase } from "./db/open";
 import { openReader } from "./db/reader";
 import { restartWithServerHeap } from "./heap";
@@ -65,11 +66,19 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
+/** The database, migrated; a file that cannot be opened ends the command with one line saying why. */
 function openMigrated(config: Config) {
-  const db = openDatabase(config.db);
-  migrate(db);
-  return db;
+  try {
+    const db = openDatabase(config.db);
+    migrate(db);
+    return db;
+  } catch (error) {
+    fail(`cannot open the database ${config.db}: ${(error as Error).message}`);
+  }
 }
+
+/** host:port as a URL writes it (an IPv6 address in brackets). */
+const hostPort = (host: string, port: number | string) => `${host.includes(":") ? `[${host}]` : host}:${port}`;
 
 async function serve(config: Config): Promise<void> {
   // Before the restart: copying the embedded country database out reads 8 MB of the binary, which the
@@ -87,28 +96,24 @@ async function serve(config: Config): Promise<void> {
     }
   }
   const db = openMigrated(config);
+  // One server per database file: another one's cached links would go stale (see db/lock.ts).
+  if (!lockDatabase(config.db)) fail(`another kurz is already serving ${config.db}; stop it first`);
   // An in-memory database is the main connection's alone: its redirects read there.
   const reader = config.db === ":memory:" ? undefined : openReader(config.db);
-  const deps = createDeps(config, db, { ...(reader ? { reader } : {}), ...(geo ? { geo } : {}) });
-  const admin = await bootstrapAdmin(deps, { email: config.adminEmail, password: config.adminPassword }).catch((error: unknown) => {
-    if (error instanceof ApiError) fail(`KURZ_ADMIN_EMAIL / KURZ_ADMIN_PASSWORD: ${Object.values(error.messages).flat().join(" ")}`, 2);
-    throw error;
-  });
-  if (admin?.password) {
-    console.log("Created the first admin. Save these now, they are not shown again:");
-    console.log(JSON.stringify({ email: admin.email, password: admin.password, api_token: admin.apiToken }));
-  } else if (admin) {
-    console.log(`Created the first admin ${admin.email}; issue an API token with: kurz user token --email ${admin.email}`);
-  }
+  let ready = false;
+  const deps = createDeps(config, db, { ...(reader ? { reader } : {}), ...(geo ? { geo } : {}), started: () => ready });
   const derivedBaseUrl = config.baseUrl === `http://localhost:${config.port}`;
-  const server = serveApp(createApp(deps), deps, { port: config.port, hostname: config.host, maxRequestBodySize: 16 * 1024 * 1024 });
-  // The build starts the binary with the JIT 8× more reluctant (--compile-jit-policy=8): start-up code
-  // runs once and is not worth compiling. Serving requests is, so the normal policy from here on.
-  Bun.unsafe.setJITPolicy(1);
-  // With --port 0 the port is known only now; short URLs must name the real one.
-  if (derivedBaseUrl) config.baseUrl = `http://localhost:${server.port}`;
-  console.log(`kurz ${version} listening on http://${config.host}:${server.port} (base URL ${config.baseUrl}, ready in ${Math.round(performance.now() - started)} ms)`);
+  // Listening comes before the first admin is made: its password, printed once, must not be lost to a busy port.
+  let server: ReturnType<typeof serveApp>;
+  try {
+    server = serveApp(createApp(deps), deps, { port: config.port, hostname: config.host, maxRequestBodySize: 16 * 1024 * 1024 });
+  } catch (error) {
+    fail(`cannot listen on ${hostPort(config.host, config.port)}: ${(error as Error).message}`);
+  }
 
+  // A log reader that goes away (kurz serve | head) must not stop the server: its lines are dropped.
+  process.stdout.on("error", () => {});
+  process.stderr.on("error", () => {});
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) process.exit(130); // a second signal: leave at once
@@ -121,8 +126,26 @@ async function serve(config: Config): Promise<void> {
     console.log(`kurz: stopped (${written} buffered clicks written)`);
     process.exit(0);
   };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  // SIGHUP too (the terminal of `kurz serve &` closed): stop as cleanly, with the clicks written.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(signal));
+
+  // The build starts the binary with the JIT 8× more reluctant (--compile-jit-policy=8): start-up code
+  // runs once and is not worth compiling. Serving requests is, so the normal policy from here on.
+  Bun.unsafe.setJITPolicy(1);
+  // With --port 0 the port is known only now; short URLs must name the real one.
+  if (derivedBaseUrl) config.baseUrl = `http://localhost:${server.port}`;
+  const admin = await bootstrapAdmin(deps, { email: config.adminEmail, password: config.adminPassword }).catch((error: unknown) => {
+    if (error instanceof ApiError) fail(`KURZ_ADMIN_EMAIL / KURZ_ADMIN_PASSWORD: ${Object.values(error.messages).flat().join(" ")}`, 2);
+    throw error;
+  });
+  if (admin?.password) {
+    console.log("Created the first admin. Save these now, they are not shown again:");
+    console.log(JSON.stringify({ email: admin.email, password: admin.password, api_token: admin.apiToken }));
+  } else if (admin) {
+    console.log(`Created the first admin ${admin.email}; issue an API token with: kurz user token --email ${admin.email}`);
+  }
+  ready = true;
+  console.log(`kurz ${version} listening on http://${hostPort(config.host, server.port!)} (base URL ${config.baseUrl}, database ${config.db}, ready in ${Math.round(performance.now() - started)} ms)`);
 }
 
 async function userCommand(sub: string | undefined, values: Record<string, string | boolean | undefined>, config: Config) {
@@ -165,6 +188,8 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
   const [command = "serve", sub] = positionals;
+  const extra = positionals.slice(command === "user" ? 2 : 1);
+  if (extra.length) fail(`unexpected "${extra.join(" ")}" after "${positionals.slice(0, positionals.length - extra.length).join(" ")}"; see kurz --help`, 2);
   switch (command) {
     case "serve":
       return serve(config);

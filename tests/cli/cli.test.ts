@@ -2,9 +2,9 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { configOptions } from "../../src/config";
 import pkg from "../../package.json";
 
@@ -249,35 +249,45 @@ async function within<T, F>(ms: number, promise: Promise<T>, fallback: F): Promi
   }
 }
 
-describe("serve", () => {
-  /** Starts `kurz serve` on a free port, returns its stdout up to the "listening" line, then stops it. */
-  async function startAndStop(db: string, env: Record<string, string> = {}): Promise<string> {
-    const proc = Bun.spawn(["bun", "src/main.ts", "serve", "--port", "0", "--host", "127.0.0.1"], {
-      cwd: root,
-      env: envFor(db, env),
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    let out = "";
-    try {
-      const reader = proc.stdout.getReader();
-      const decoder = new TextDecoder();
-      const deadline = Date.now() + 10_000;
-      while (!out.includes(" listening on ")) {
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`kurz serve did not report listening within 10 s; stdout so far:\n${out}`);
-        const chunk = await within(left, reader.read(), { done: false, value: undefined });
-        if (chunk.done) throw new Error(`kurz serve exited before listening (code ${await proc.exited}):\n${out}\n${await new Response(proc.stderr).text()}`);
-        if (chunk.value) out += decoder.decode(chunk.value, { stream: true });
-      }
-      reader.releaseLock();
-    } finally {
-      proc.kill("SIGTERM");
-      const exited = await within(10_000, proc.exited, null);
-      if (exited === null) proc.kill("SIGKILL");
+/**
+ * Starts `kurz serve` on a free port and waits for its "listening" line; `whileUp` gets the port, the
+ * process and the stdout reader; then the server is stopped (SIGTERM, unless `whileUp` stopped it).
+ * Answers stdout up to the "listening" line.
+ */
+async function serving(
+  db: string,
+  env: Record<string, string> = {},
+  whileUp: (port: number, proc: Bun.Subprocess<"ignore", "pipe", "pipe">, reader: ReadableStreamDefaultReader<Uint8Array>) => Promise<void> = async () => {},
+): Promise<string> {
+  const proc = Bun.spawn(["bun", "src/main.ts", "serve", "--port", "0", "--host", "127.0.0.1"], {
+    cwd: root,
+    env: envFor(db, env),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  let out = "";
+  try {
+    const reader = proc.stdout.getReader();
+    const decoder = new TextDecoder();
+    const deadline = Date.now() + 10_000;
+    while (!out.includes(" listening on ")) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`kurz serve did not report listening within 10 s; stdout so far:\n${out}`);
+      const chunk = await within(left, reader.read(), { done: false, value: undefined });
+      if (chunk.done) throw new Error(`kurz serve exited before listening (code ${await proc.exited}):\n${out}\n${await new Response(proc.stderr).text()}`);
+      if (chunk.value) out += decoder.decode(chunk.value, { stream: true });
     }
-    return out;
+    await whileUp(Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)![1]), proc, reader);
+  } finally {
+    proc.kill("SIGTERM");
+    const exited = await within(10_000, proc.exited, null);
+    if (exited === null) proc.kill("SIGKILL");
   }
+  return out;
+}
+
+describe("serve", () => {
+  const startAndStop = (db: string, env: Record<string, string> = {}) => serving(db, env);
 
   const adminLines = (stdout: string) => stdout.split("\n").filter((line) => line.trim().startsWith("{"));
 
@@ -320,4 +330,90 @@ describe("serve", () => {
     expect(match![1]).not.toBe("0");
     expect(match![2]).toBe(match![1]!);
   }, 30_000);
+});
+
+describe("serve on a server: one line for what stops it, nothing lost", () => {
+  const admin = { KURZ_ADMIN_EMAIL: "a@example.com", KURZ_ADMIN_PASSWORD: "long enough" };
+  const serveOnce = (db: string, args: string[], env: Record<string, string> = {}) => {
+    const result = Bun.spawnSync(["bun", "src/main.ts", "serve", "--host", "127.0.0.1", ...args], {
+      cwd: root, env: envFor(db, env), stdout: "pipe", stderr: "pipe", timeout: 30_000,
+    });
+    return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
+  };
+
+  test("a second server on the same database exits 1 and says so; the first keeps serving", async () => {
+    const db = tempDb();
+    await serving(db, admin, async (port) => {
+      const second = serveOnce(db, ["--port", "0"]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`kurz: another kurz is already serving ${db}; stop it first`);
+      expectNoStackTrace(second.stderr);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    });
+    // Once the first has stopped, the lock is free.
+    expect(await serving(db)).toContain(" listening on ");
+  }, 60_000);
+
+  test("a busy port exits 1 with one line, before the first admin is made: the next start still prints its password", async () => {
+    const busy = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("taken") });
+    const db = tempDb();
+    try {
+      const run = serveOnce(db, ["--port", String(busy.port)]);
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim()).toStartWith(`kurz: cannot listen on 127.0.0.1:${busy.port}:`);
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      expect(run.stdout).not.toContain("password");
+    } finally {
+      busy.stop(true);
+    }
+    const next = await serving(db);
+    expect(next).toContain('"password":');
+  }, 60_000);
+
+  test("a database that cannot be opened exits 1 with one line naming it", () => {
+    const dir = dirname(tempDb());
+    const garbage = join(dir, "garbage.sqlite");
+    writeFileSync(garbage, "this is not a database ".repeat(200));
+    for (const db of [dir, garbage]) {
+      const run = serveOnce(db, ["--port", "0"]);
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim()).toStartWith(`kurz: cannot open the database ${db}:`);
+      expectNoStackTrace(run.stderr);
+    }
+  }, 60_000);
+
+  test("a new database and its folder are readable by their owner only", async () => {
+    const db = join(dirname(tempDb()), "data", "kurz.sqlite");
+    await serving(db, admin);
+    expect(statSync(db).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(db)).mode & 0o777).toBe(0o700);
+  }, 30_000);
+
+  test("SIGHUP (the terminal of `kurz serve &` closed) stops cleanly, like SIGTERM", async () => {
+    let exit: number | null | undefined;
+    const out = await serving(tempDb(), admin, async (_port, proc, reader) => {
+      proc.kill("SIGHUP");
+      exit = await within(10_000, proc.exited, null);
+      let rest = "";
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+      expect(rest).toContain("kurz: stopped (");
+    });
+    expect(exit).toBe(0);
+    expect(out).toContain(" listening on ");
+  }, 30_000);
+
+  test("a log reader that goes away (kurz serve | head) does not stop the server", async () => {
+    await serving(tempDb(), admin, async (port, _proc, reader) => {
+      await reader.cancel(); // stdout is now a broken pipe: every access log line fails to write
+      for (let i = 0; i < 20; i++) expect((await fetch(`http://127.0.0.1:${port}/api/links`)).status).toBe(401);
+      await Bun.sleep(200);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    });
+  }, 30_000);
+
+  test("words after the command are refused, not ignored", () => {
+    const run = kurz(tempDb(), "serve", "extra");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unexpected "extra" after "serve"');
+  });
 });

@@ -113,4 +113,14 @@ describe("health", () => {
     const r = await k.handle("/healthz");
     expect(r.status).toBe(503);
   });
+
+  test("GET /healthz answers 503 starting until the server has finished starting (its first admin made)", async () => {
+    let started = false;
+    const k = testApp({ deps: { started: () => started } });
+    const r = await k.handle("/healthz");
+    expect(r.status).toBe(503);
+    expect(await r.json()).toEqual({ status: "starting" });
+    started = true;
+    expect((await k.handle("/healthz")).status).toBe(200);
+  });
 });
