@@ -1,4 +1,5 @@
 // The kurz command: serve | migrate | user create | user token.
+import { chmodSync, existsSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createApp, createDeps, serveApp } from "./app";
 import { ConfigError, configOptions, loadConfig, type Config } from "./config";
@@ -21,6 +22,7 @@ Usage:
   kurz user create --email E --password P [--admin] [--api]
                                create a user (--api grants api.access); prints JSON
   kurz user token --email E    issue a new API token (the old one stops working); prints JSON
+  kurz backup FILE             copy the database to FILE, consistent even while it serves
   kurz --help | --version
 
 Options (flag, environment variable, default):
@@ -170,6 +172,24 @@ async function userCommand(sub: string | undefined, values: Record<string, strin
   }
 }
 
+/** A consistent copy of the database (VACUUM INTO: one read transaction, so a serving kurz may keep writing). */
+function backup(config: Config, target: string | undefined): void {
+  if (!target) fail("kurz backup needs the file to write, e.g. kurz backup kurz-2026-11-27.sqlite", 2);
+  if (config.db === ":memory:") fail("an in-memory database cannot be backed up", 2);
+  if (!existsSync(config.db)) fail(`there is no database at ${config.db}`);
+  if (existsSync(target)) fail(`${target} exists already; name a new file`);
+  const db = openMigrated(config);
+  try {
+    db.$client.query("VACUUM INTO ?").run(target);
+    chmodSync(target, 0o600); // it holds what the database holds
+  } catch (error) {
+    fail(`cannot write ${target}: ${(error as Error).message}`);
+  } finally {
+    db.$client.close();
+  }
+  console.log(`kurz: ${config.db} backed up to ${target} (${statSync(target).size.toLocaleString("en")} bytes)`);
+}
+
 async function main(argv: string[]): Promise<void> {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -188,7 +208,7 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
   const [command = "serve", sub] = positionals;
-  const extra = positionals.slice(command === "user" ? 2 : 1);
+  const extra = positionals.slice(command === "user" || command === "backup" ? 2 : 1);
   if (extra.length) fail(`unexpected "${extra.join(" ")}" after "${positionals.slice(0, positionals.length - extra.length).join(" ")}"; see kurz --help`, 2);
   switch (command) {
     case "serve":
@@ -199,6 +219,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     case "user":
       return userCommand(sub, values, config);
+    case "backup":
+      return backup(config, sub);
     default:
       fail(`unknown command "${command}"; see kurz --help`, 2);
   }

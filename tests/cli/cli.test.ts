@@ -411,6 +411,32 @@ describe("serve on a server: one line for what stops it, nothing lost", () => {
     });
   }, 30_000);
 
+  test("kurz backup copies the database while it serves, with what is still in the WAL, readable by its owner only", async () => {
+    const db = tempDb();
+    const target = join(dirname(db), "backup.sqlite");
+    await serving(db, admin, async (port) => {
+      const user = json(kurz(db, "user", "create", "--email", "b@example.com", "--password", "long enough", "--api").stdout);
+      const created = await fetch(`http://127.0.0.1:${port}/api/links/create`, {
+        method: "POST", headers: { authorization: `Bearer ${user.api_token}` }, body: JSON.stringify({ long_url: "https://example.com/", alias: "kept" }),
+      });
+      expect(created.status).toBe(200);
+      const run = kurz(db, "backup", target);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`backed up to ${target}`);
+    });
+    const copy = new Database(target, { readonly: true });
+    try {
+      expect(copy.query("pragma integrity_check").get()).toEqual({ integrity_check: "ok" });
+      expect(copy.query("select slug from links").all()).toEqual([{ slug: "kept" }]);
+    } finally {
+      copy.close();
+    }
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    const again = kurz(db, "backup", target);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("exists already");
+  }, 60_000);
+
   test("words after the command are refused, not ignored", () => {
     const run = kurz(tempDb(), "serve", "extra");
     expect(run.code).toBe(2);
