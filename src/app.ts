@@ -103,7 +103,10 @@ export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> =
 
 export function createApp(deps: AppDeps) {
   // "typebox" normalization strips unknown fields without coercing a string or an object into an array.
-  const app = new Elysia({ normalize: "typebox" })
+  // standardHostname off: Elysia would look for the path from the 12th character on, and an intranet
+  // host of three letters or fewer (http://go/abc) would answer 404 to everything. (kurz serves plain
+  // HTTP, TLS being the proxy's, so URLs start with http:// and the path is found from the 8th.)
+  const app = new Elysia({ normalize: "typebox", handler: { standardHostname: false } })
     .onRequest(() => {
       deps.clicks.served(); // API and admin requests are load too: folding clicks waits for quiet
     })

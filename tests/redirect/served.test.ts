@@ -201,3 +201,16 @@ describe("GET /:slug over a socket", () => {
     }
   });
 });
+
+describe("an intranet host of two letters (http://go/…)", () => {
+  test("the API, the admin page, health and unknown slugs are routed as on any host", async () => {
+    const go = { headers: { host: "go" } };
+    expect((await visit("/healthz", go)).status).toBe(200);
+    const api = await visit("/api/links", go);
+    expect(api.status).toBe(401);
+    expect(api.headers.get("content-type")).toContain("application/json");
+    expect((await visit("/admin", go)).status).toBe(200);
+    expect((await visit(`/api/links?api_token=${token}`, go)).status).toBe(200);
+    expect((await visit("/no-such-link", go)).status).toBe(404);
+  });
+});
