@@ -65,14 +65,15 @@ function text(value: string | boolean | undefined): string | undefined {
 export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Config {
   const port = integer(pick(flags, env, "port"), "--port / PORT", 8080, 0, 65535);
   const baseUrl = text(pick(flags, env, "baseUrl")) ?? `http://localhost:${port}`;
-  let origin: string;
-  try {
-    const url = new URL(baseUrl);
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
-    origin = url.origin;
-  } catch {
+  const url = URL.parse(baseUrl);
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
     throw new ConfigError(`--base-url / KURZ_BASE_URL must be an http(s) URL, got "${baseUrl}"`);
   }
+  // Short links live at the root of their host: a path would make short URLs that lead nowhere.
+  if (url.pathname !== "/" || url.search || url.hash || url.username) {
+    throw new ConfigError(`--base-url / KURZ_BASE_URL must be scheme://host[:port] without a path (short links are served at the host's root), got "${baseUrl}"`);
+  }
+  const origin = url.origin;
   return {
     port,
     host: text(pick(flags, env, "host")) ?? "0.0.0.0",

@@ -88,8 +88,11 @@ describe("flags and environment", () => {
     expect(loadConfig({ port: "3000" }, { KURZ_BASE_URL: "https://s.example" }).baseUrl).toBe("https://s.example");
   });
 
-  test("the base URL is reduced to its origin", () => {
-    expect(loadConfig({ "base-url": "https://s.example/some/path/?q=1" }, {}).baseUrl).toBe("https://s.example");
+  test("the base URL is its origin: a trailing slash is dropped, a path is refused (short links live at the root)", () => {
+    expect(loadConfig({ "base-url": "https://s.example/" }, {}).baseUrl).toBe("https://s.example");
+    for (const bad of ["https://s.example/go", "https://s.example/?q=1", "https://user@s.example"]) {
+      expect(configError({ "base-url": bad }).message).toContain("without a path");
+    }
   });
 
   test("the first admin comes from KURZ_ADMIN_EMAIL and KURZ_ADMIN_PASSWORD", () => {
