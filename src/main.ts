@@ -1,4 +1,5 @@
-// The kurz command: serve | migrate | user create | user token.
+// The kurz command: serve | migrate | user create | user token | backup.
+import { Database } from "bun:sqlite";
 import { chmodSync, existsSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createApp, createDeps, serveApp } from "./app";
@@ -178,14 +179,16 @@ function backup(config: Config, target: string | undefined): void {
   if (config.db === ":memory:") fail("an in-memory database cannot be backed up", 2);
   if (!existsSync(config.db)) fail(`there is no database at ${config.db}`);
   if (existsSync(target)) fail(`${target} exists already; name a new file`);
-  const db = openMigrated(config);
+  // Read-only: a backup changes nothing, not even by migrating an older database.
+  let db: Database | undefined;
   try {
-    db.$client.query("VACUUM INTO ?").run(target);
+    db = new Database(config.db, { readonly: true });
+    db.query("VACUUM INTO ?").run(target);
     chmodSync(target, 0o600); // it holds what the database holds
   } catch (error) {
-    fail(`cannot write ${target}: ${(error as Error).message}`);
+    fail(`cannot back up ${config.db} to ${target}: ${(error as Error).message}`);
   } finally {
-    db.$client.close();
+    db?.close();
   }
   console.log(`kurz: ${config.db} backed up to ${target} (${statSync(target).size.toLocaleString("en")} bytes)`);
 }

@@ -12,16 +12,14 @@ function pathOf(url: string): string {
   return query === -1 ? url.slice(start) : url.slice(start, query);
 }
 
-const isApi = (request: Request) => {
-  const path = pathOf(request.url);
-  return path.startsWith("/api/") || path === "/api";
-};
+const isApiPath = (path: string) => path.startsWith("/api/") || path === "/api";
+const isApi = (request: Request) => isApiPath(pathOf(request.url));
 
 /** The API and the admin page's session endpoints read their bodies the same way. */
 const readsJsonBody = (request: Request) => {
   if (request.method === "GET" || request.method === "HEAD") return false;
   const path = pathOf(request.url);
-  return path.startsWith("/api/") || path === "/api" || path.startsWith("/admin/");
+  return isApiPath(path) || path.startsWith("/admin/");
 };
 
 // One decoder for every body: decode() without { stream } keeps no state between calls.

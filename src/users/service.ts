@@ -1,8 +1,8 @@
 // Users: creation, API tokens, permissions and the first-start admin.
 import { generateToken, hashToken } from "../auth/tokens";
+import { isUniqueViolation } from "../db/errors";
 import { ApiError, Problems } from "../http/errors";
 import type { UserRow, UserStore } from "./store";
-import { isUniqueViolation } from "../db/errors";
 
 export const PERMISSIONS = ["api.access"] as const;
 export type Permission = (typeof PERMISSIONS)[number];
