@@ -33,7 +33,7 @@ export function statsRoutes(deps: StatsDeps & AuthDeps) {
         from: t.Optional(t.String({ maxLength: 40, description: "First day, `YYYY-MM-DD` (UTC); default: the link's creation day, or the last 1098 days of an older link", examples: ["2026-11-01"] })),
         to: t.Optional(t.String({ maxLength: 40, description: "Last day included, `YYYY-MM-DD` (UTC); default: today", examples: ["2026-11-30"] })),
       }),
-      response: { 200: t.Object({ status: t.Literal("success"), stats: statsJson }), ...errorResponses },
+      response: { 200: t.Object({ status: t.Literal("success"), stats: statsJson }), ...errorResponses(404, 422) },
       detail: { tags: ["Stats"], summary: "A link's click statistics", security: securityDocs },
     });
 }

@@ -29,11 +29,11 @@ export function domainRoutes(deps: DomainDeps & AuthDeps) {
         host: t.String({ maxLength: 253, error: "The host must be a domain name like go.example.com.", examples: ["go.example.com"] }),
         not_found_url: t.Optional(t.Nullable(t.String({ maxLength: 2048, error: "This url is not valid.", description: "Where visitors of unknown slugs on this host are sent" }))),
       }),
-      response: { 200: t.Object({ status: t.Literal("success"), domain: domainJson }), ...errorResponses },
+      response: { 200: t.Object({ status: t.Literal("success"), domain: domainJson }), ...errorResponses(400, 413, 422) },
       detail: detail("Add a custom domain", "Point the host's DNS at kurz; its links get `https://<host>/<slug>` short URLs."),
     })
     .get("/", async ({ user }) => ({ status: "success" as const, domains: (await listDomains(deps, user)).map(presentDomain) }), {
-      response: { 200: t.Object({ status: t.Literal("success"), domains: t.Array(domainJson) }), ...errorResponses },
+      response: { 200: t.Object({ status: t.Literal("success"), domains: t.Array(domainJson) }), ...errorResponses() },
       detail: detail("List your custom domains", "Admins see every user's domains."),
     })
     .delete("/:id", async ({ params, user }) => {
@@ -41,7 +41,7 @@ export function domainRoutes(deps: DomainDeps & AuthDeps) {
       return { status: "success" as const };
     }, {
       params: idParams,
-      response: { 200: t.Object({ status: t.Literal("success") }), ...errorResponses },
+      response: { 200: t.Object({ status: t.Literal("success") }), ...errorResponses(400, 404, 409, 413, 422) },
       detail: detail("Delete a custom domain", "Refused with 409 while links still use it."),
     });
 }

@@ -33,7 +33,7 @@ export const createLinkBody = t.Object({
   description: optional(t.String({ maxLength: 1000, error: "The description must be text of at most 1000 characters.", description: "When empty, the destination page's meta description is used" })),
   // 20 different tags at most (service.ts counts them once trimmed and de-duplicated); the list may repeat some.
   tags: optional(t.Array(t.String({ maxLength: 50, error: "Each tag must be 1 to 50 characters." }), { maxItems: 100, error: "The tags field must be an array of at most 20 different strings.", description: "At most 20 different tags, each 1 to 50 characters" })),
-  expires_at: optional(t.String({ maxLength: 40, error: "The expires_at field must be a date like 2026-12-31 23:59:59 (UTC) or ISO 8601 with a zone.", description: "UTC `YYYY-MM-DD HH:MM:SS`, or ISO 8601 with a zone; must be in the future", examples: ["2026-12-31 23:59:59"] })),
+  expires_at: optional(t.String({ maxLength: 40, error: "The expires_at field must be a date like 2030-12-31 23:59:59 (UTC) or ISO 8601 with a zone.", description: "UTC `YYYY-MM-DD HH:MM:SS`, or ISO 8601 with a zone; must be in the future", examples: ["2030-12-31 23:59:59"] })),
   pixels: optional(t.Array(id({ error: "Each pixel must be a pixel id." }), { maxItems: 50, error: "The pixels field must be an array of at most 50 pixel ids." })),
   rules: optional(t.Array(ruleInput, { maxItems: 50, error: "The rules field must be an array of at most 50 {type, key, value} objects.", description: "First matching rule wins, in the order given" })),
 }, {
@@ -44,8 +44,8 @@ export type CreateLinkBody = typeof createLinkBody.static;
 
 const { multiple_urls: _, ...patchFields } = createLinkBody.properties;
 export const patchLinkBody = t.Object(patchFields, {
-  description: "Any create field except multiple_urls; a field sent as null is cleared",
-  examples: [{ title: "Spring sale", tags: ["promo"], expires_at: null }],
+  description: "Any create field except multiple_urls; a field sent as null is cleared (long_url and disabled cannot be)",
+  examples: [{ title: "Spring sale", tags: ["promo"], disabled: false }],
 });
 export type RuleInput = typeof ruleInput.static;
 
@@ -60,7 +60,7 @@ export const linkJson = t.Object({
   alias: t.Nullable(t.String()),
   long_url: t.String({ examples: ["https://google.com"] }),
   short_url: t.String({ examples: ["http://localhost:8080/oV5Ox1"] }),
-  expires_at: t.Nullable(t.String({ examples: ["2026-12-31 23:59:59"] })),
+  expires_at: t.Nullable(t.String({ examples: ["2030-12-31 23:59:59"] })),
   disabled: t.Boolean(),
   has_password: t.Boolean(),
   user_id: id({ examples: [1] }),

@@ -53,7 +53,7 @@ export function linkRoutes(deps: LinkRouteDeps) {
         200: t.Union([oneLink, t.Object({ status: t.Literal("success"), links: t.Array(linkJson) })], {
           description: "The created link, or `links` when `multiple_urls` was sent",
         }),
-        ...errorResponses,
+        ...errorResponses(400, 413, 422),
       },
       detail: detail("Create a short link", "Needs the `api.access` permission. Send exactly one of `long_url` or `multiple_urls`; every other field is optional. Unknown fields are ignored; null counts as not given."),
     })
@@ -73,7 +73,7 @@ export function linkRoutes(deps: LinkRouteDeps) {
           links: t.Array(linkJson),
           pagination: t.Object({ page: t.Number(), per_page: t.Number(), total: t.Number() }),
         }),
-        ...errorResponses,
+        ...errorResponses(422),
       },
       detail: detail("List your links", "Newest first, each with its clicks. Admins see every user's links."),
     })
@@ -81,7 +81,7 @@ export function linkRoutes(deps: LinkRouteDeps) {
       status: "success" as const, link: (await present([await ownedLink(deps, user, params.id)]))[0]!,
     }), {
       params: idParams,
-      response: { 200: oneLink, ...errorResponses },
+      response: { 200: oneLink, ...errorResponses(404, 422) },
       detail: detail("Get a link"),
     })
     .patch("/:id", async ({ params, body, user, request }) => {
@@ -92,15 +92,15 @@ export function linkRoutes(deps: LinkRouteDeps) {
       parse: "json",
       params: idParams,
       body: patchLinkBody,
-      response: { 200: oneLink, ...errorResponses },
-      detail: detail("Change a link", "Takes the create fields except multiple_urls; null clears a field. Same validation and errors as create."),
+      response: { 200: oneLink, ...errorResponses(400, 404, 413, 422) },
+      detail: detail("Change a link", "Takes the create fields except multiple_urls; null clears a field (not long_url or disabled). Same validation and errors as create."),
     })
     .delete("/:id", async ({ params, user }) => {
       await deleteLink(deps, user, params.id);
       return { status: "success" as const };
     }, {
       params: idParams,
-      response: { 200: t.Object({ status: t.Literal("success") }), ...errorResponses },
+      response: { 200: t.Object({ status: t.Literal("success") }), ...errorResponses(400, 404, 413, 422) },
       detail: detail("Delete a link", "Its slug is free again at once."),
     });
 }

@@ -89,7 +89,7 @@ function checkFields(body: FieldsBody, cleared: Set<string>, now: Date, problems
 
   if (body.expires_at !== undefined) {
     const expiresAt = parseDate(body.expires_at);
-    if (expiresAt === null) problems.add("expires_at", "The expires_at field must be a date like 2026-12-31 23:59:59 (UTC) or ISO 8601 with a zone.");
+    if (expiresAt === null) problems.add("expires_at", "The expires_at field must be a date like 2030-12-31 23:59:59 (UTC) or ISO 8601 with a zone.");
     else if (expiresAt.getTime() <= now.getTime()) problems.add("expires_at", "The expires_at date must be in the future.");
     out.expiresAt = expiresAt;
   } else if (cleared.has("expires_at")) out.expiresAt = null;

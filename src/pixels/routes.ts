@@ -32,11 +32,11 @@ export function pixelRoutes(deps: PixelDeps & AuthDeps) {
         type: t.String({ maxLength: 40, error: `The type must be one of ${PIXEL_TYPES.join(", ")}.`, enum: [...PIXEL_TYPES] as string[], examples: ["facebook"] }),
         pixel_id: t.String({ maxLength: 100, error: "The pixel_id must be the id the vendor gave you.", examples: ["1234567890123456"] }),
       }),
-      response: { 200: t.Object({ status: t.Literal("success"), pixel: pixelJson }), ...errorResponses },
+      response: { 200: t.Object({ status: t.Literal("success"), pixel: pixelJson }), ...errorResponses(400, 413, 422) },
       detail: detail("Add a retargeting pixel", "The pixel_id is checked against the vendor's id format."),
     })
     .get("/", async ({ user }) => ({ status: "success" as const, pixels: (await listPixels(deps, user)).map(presentPixel) }), {
-      response: { 200: t.Object({ status: t.Literal("success"), pixels: t.Array(pixelJson) }), ...errorResponses },
+      response: { 200: t.Object({ status: t.Literal("success"), pixels: t.Array(pixelJson) }), ...errorResponses() },
       detail: detail("List your pixels", "Admins see every user's pixels."),
     })
     .delete("/:id", async ({ params, user }) => {
@@ -44,7 +44,7 @@ export function pixelRoutes(deps: PixelDeps & AuthDeps) {
       return { status: "success" as const };
     }, {
       params: idParams,
-      response: { 200: t.Object({ status: t.Literal("success") }), ...errorResponses },
+      response: { 200: t.Object({ status: t.Literal("success") }), ...errorResponses(400, 404, 413, 422) },
       detail: detail("Delete a pixel", "Links that used it stop firing it."),
     });
 }

@@ -2,7 +2,7 @@
 // /api/links/:id/qr for the owner (same origin as the admin page, whatever the link's domain).
 import { Elysia, t } from "elysia";
 import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
-import { errorResponses } from "../http/envelope";
+import { errorDocs } from "../http/envelope";
 import { apiNotFound } from "../http/plugin";
 import { idParams, oneOf, wholeNumber } from "../http/schema";
 import { shortUrl } from "../links/present";
@@ -33,6 +33,12 @@ async function qrResponse(url: string, query: typeof qrQuery.static): Promise<Re
   return new Response(svg, { headers: { ...headers, "content-type": "image/svg+xml; charset=utf-8", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'" } });
 }
 
+/** The 200 of both QR routes in the OpenAPI document: an image, not JSON. */
+const qrImage = {
+  description: "The QR code: SVG, or PNG with `?format=png`",
+  content: { "image/svg+xml": { schema: { type: "string" } }, "image/png": { schema: { type: "string", format: "binary" } } },
+} as const;
+
 export function qrRoutes(deps: QrDeps) {
   return new Elysia({ name: "qr" })
     .get("/:slug/qr", async ({ params, query, request }) => {
@@ -43,7 +49,11 @@ export function qrRoutes(deps: QrDeps) {
       return qrResponse(shortUrl(deps.config.baseUrl, domain?.host ?? null, params.slug), query);
     }, {
       query: qrQuery,
-      detail: { tags: ["Links"], summary: "QR code of a short link", description: "`/{slug}/qr` on the short URL's host answers SVG; `?format=png&size=512` a PNG of that width." },
+      detail: {
+        tags: ["Links"], summary: "QR code of a short link",
+        description: "`/{slug}/qr` on the short URL's host answers SVG; `?format=png&size=512` a PNG of that width (default SVG, 256 pixels). An unknown slug answers the HTML not-found page.",
+        responses: { 200: qrImage, 404: { description: "No such short link (an HTML page)", content: { "text/html": { schema: { type: "string" as const } } } }, 422: errorDocs(422)[422]! },
+      },
     })
     .use(new Elysia({ prefix: "/api/links" })
       .use(apiAuth(deps))
@@ -53,7 +63,10 @@ export function qrRoutes(deps: QrDeps) {
       }, {
         params: idParams,
         query: qrQuery,
-        response: { ...errorResponses },
-        detail: { tags: ["Links"], summary: "QR code of one of your links", description: "The same image as `/{slug}/qr`, for any of your links whatever its domain.", security: securityDocs },
+        // Documented in detail: a `response` map would make every answer JSON in the document.
+        detail: {
+          tags: ["Links"], summary: "QR code of one of your links", description: "The same image as `/{slug}/qr`, for any of your links whatever its domain.", security: securityDocs,
+          responses: { 200: qrImage, ...errorDocs(404, 422) },
+        },
       }));
 }

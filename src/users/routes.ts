@@ -29,11 +29,11 @@ export function userRoutes(deps: ManageDeps & AuthDeps) {
   return new Elysia({ prefix: "/api" })
     .use(apiAuth(deps))
     .get("/me", ({ user }) => ({ status: "success" as const, user: presentUser(user) }), {
-      response: { 200: t.Object({ status: t.Literal("success"), user: userJson }), ...errorResponses },
+      response: { 200: t.Object({ status: t.Literal("success"), user: userJson }), ...errorResponses() },
       detail: detail("Account", "Who you are", "Your id, email, role and permissions."),
     })
     .post("/me/token", async ({ user }) => ({ status: "success" as const, api_token: await regenerateToken(deps, user) }), {
-      response: { 200: t.Object({ status: t.Literal("success"), api_token: t.String() }), ...errorResponses },
+      response: { 200: t.Object({ status: t.Literal("success"), api_token: t.String() }), ...errorResponses(400, 413) },
       detail: detail("Account", "Issue a new API token", "The old token stops working at once. The new one is shown only in this answer; it is stored hashed."),
     })
     .post("/me/password", async ({ user, body }) => {
@@ -45,11 +45,11 @@ export function userRoutes(deps: ManageDeps & AuthDeps) {
         current_password: t.String({ maxLength: 255, error: "The current password is required." }),
         new_password: t.String({ maxLength: 255, error: "The password must be 8 to 255 characters." }),
       }),
-      response: { 200: t.Object({ status: t.Literal("success") }), ...errorResponses },
+      response: { 200: t.Object({ status: t.Literal("success") }), ...errorResponses(400, 413, 422) },
       detail: detail("Account", "Change your password"),
     })
     .get("/users", async ({ user }) => ({ status: "success" as const, users: (await listUsers(deps, user)).map(presentUser) }), {
-      response: { 200: t.Object({ status: t.Literal("success"), users: t.Array(userJson) }), ...errorResponses },
+      response: { 200: t.Object({ status: t.Literal("success"), users: t.Array(userJson) }), ...errorResponses() },
       detail: detail("Users", "List users (admins)"),
     })
     .post("/users", async ({ user, body }) => {
@@ -63,7 +63,7 @@ export function userRoutes(deps: ManageDeps & AuthDeps) {
         role: t.Optional(role),
         permissions: t.Optional(permissionList),
       }),
-      response: { 200: t.Object({ status: t.Literal("success"), user: userJson, api_token: t.String() }), ...errorResponses },
+      response: { 200: t.Object({ status: t.Literal("success"), user: userJson, api_token: t.String() }), ...errorResponses(400, 413, 422) },
       detail: detail("Users", "Create a user (admins)", "Answers the new user's API token once."),
     })
     .patch("/users/:id", async ({ user, params, body }) => ({
@@ -72,7 +72,7 @@ export function userRoutes(deps: ManageDeps & AuthDeps) {
       parse: "json",
       params: idParams,
       body: t.Object({ role: t.Optional(role), permissions: t.Optional(permissionList), disabled: t.Optional(t.Boolean({ error: "The disabled field must be true or false." })) }),
-      response: { 200: t.Object({ status: t.Literal("success"), user: userJson }), ...errorResponses },
+      response: { 200: t.Object({ status: t.Literal("success"), user: userJson }), ...errorResponses(400, 404, 413, 422) },
       detail: detail("Users", "Change a user (admins)", "Grant or revoke api.access, change the role, disable or enable."),
     });
 }

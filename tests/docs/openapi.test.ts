@@ -110,6 +110,25 @@ describe("/swagger/json", () => {
     }
   });
 
+  test("each operation lists the error statuses it can answer, with an example of their messages", async () => {
+    const document = await openapiDocument();
+    const statuses = (path: string, method: string) => Object.keys(document.paths[path][method].responses).sort();
+    expect(statuses("/api/me", "get")).toEqual(["200", "401", "403", "429"]);
+    expect(statuses("/api/domains/{id}", "delete")).toEqual(["200", "400", "401", "403", "404", "409", "413", "422", "429"]);
+    expect(statuses("/api/links/", "get")).toEqual(["200", "401", "403", "422", "429"]);
+    const tooMany = document.paths["/api/me"].get.responses["429"].content["application/json"].schema;
+    expect(tooMany.examples[0].messages).toHaveProperty("api_token");
+  });
+
+  test("the QR operations answer images, documented as such", async () => {
+    const document = await openapiDocument();
+    for (const path of ["/{slug}/qr", "/api/links/{id}/qr"]) {
+      const ok = document.paths[path].get.responses["200"];
+      expect(Object.keys(ok.content).sort()).toEqual(["image/png", "image/svg+xml"]);
+    }
+    expect(Object.keys(document.paths["/api/links/{id}/qr"].get.responses).sort()).toEqual(["200", "401", "403", "404", "422", "429"]);
+  });
+
   test("the create operation has an example of its request or answer", async () => {
     const operation = createOperation(await openapiDocument());
     const text = JSON.stringify(operation);

@@ -344,7 +344,7 @@ describe("POST /api/links/create — validation (422, one key per bad field)", (
     expect(r.body.messages).toEqual({
       title: ["The title must be text of at most 255 characters."],
       password: ["The password must be text of 1 to 255 characters."],
-      expires_at: ["The expires_at field must be a date like 2026-12-31 23:59:59 (UTC) or ISO 8601 with a zone."],
+      expires_at: ["The expires_at field must be a date like 2030-12-31 23:59:59 (UTC) or ISO 8601 with a zone."],
     });
   });
 
