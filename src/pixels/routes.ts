@@ -3,21 +3,21 @@ import { Elysia, t } from "elysia";
 import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import { formatDate } from "../http/dates";
 import { errorResponses } from "../http/envelope";
-import { idParams } from "../http/schema";
+import { idParams, oneOf } from "../http/schema";
 import { addPixel, listPixels, removePixel, type PixelDeps } from "./service";
 import type { PixelRow } from "./store";
-import { PIXEL_TYPES } from "./vendors";
+import { PIXEL_TYPES, type PixelType } from "./vendors";
 
 export const pixelJson = t.Object({
   id: t.Number({ examples: [7] }),
   name: t.String({ examples: ["Main Meta pixel"] }),
-  type: t.String({ examples: ["facebook"] }),
+  type: oneOf(PIXEL_TYPES),
   pixel_id: t.String({ examples: ["1234567890123456"] }),
   created_at: t.String({ examples: ["2026-11-24 13:33:17"] }),
 });
 
 export const presentPixel = (p: PixelRow) => ({
-  id: p.id, name: p.name, type: p.type, pixel_id: p.pixelId, created_at: formatDate(p.createdAt),
+  id: p.id, name: p.name, type: p.type as PixelType, pixel_id: p.pixelId, created_at: formatDate(p.createdAt),
 });
 
 const detail = (summary: string, description?: string) => ({ tags: ["Pixels"], summary, description, security: securityDocs });

@@ -4,20 +4,20 @@ import { idParams, oneOf } from "../http/schema";
 import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import { formatDate } from "../http/dates";
 import { errorResponses } from "../http/envelope";
-import { addUser, changePassword, changeUser, listUsers, PERMISSIONS, regenerateToken, type ManageDeps } from "./service";
+import { addUser, changePassword, changeUser, listUsers, PERMISSIONS, regenerateToken, type ManageDeps, type Permission } from "./service";
 import type { UserRow } from "./store";
 
 export const userJson = t.Object({
   id: t.Number({ examples: [1] }),
   email: t.String({ examples: ["ana@example.com"] }),
-  role: t.String({ examples: ["user"] }),
-  permissions: t.Array(t.String(), { examples: [["api.access"]] }),
+  role: oneOf(["admin", "user"]),
+  permissions: t.Array(oneOf(PERMISSIONS), { examples: [["api.access"]], description: "An admin has every permission" }),
   disabled: t.Boolean(),
   created_at: t.String({ examples: ["2026-11-24 13:33:17"] }),
 });
 
 export const presentUser = (u: UserRow) => ({
-  id: u.id, email: u.email, role: u.role, permissions: u.role === "admin" ? [...PERMISSIONS] : u.permissions,
+  id: u.id, email: u.email, role: u.role, permissions: u.role === "admin" ? [...PERMISSIONS] : (u.permissions as Permission[]),
   disabled: u.disabled, created_at: formatDate(u.createdAt),
 });
 
