@@ -19,7 +19,7 @@ const indexHtml = indexPage as unknown as string;
 export interface AdminDeps extends UserDeps {
   sessions: SessionStore;
   loginLimiter: RateLimiter;
-  config: { trustProxy: boolean };
+  config: { trustProxy: boolean; baseUrl: string };
 }
 
 const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -65,7 +65,7 @@ export function adminRoutes(deps: AdminDeps) {
       const session = await deps.sessions.create(user.id, deps.now());
       set.headers["set-cookie"] = sessionCookie(session.id, secure(request));
       set.headers["cache-control"] = "no-store";
-      return { status: "success" as const, user: presentUser(user), csrf_token: session.row.csrfToken };
+      return { status: "success" as const, user: presentUser(user), csrf_token: session.row.csrfToken, base_url: deps.config.baseUrl };
     }, {
       body: t.Object({
         email: t.String({ maxLength: 254, error: "The email is required." }),
@@ -87,6 +87,6 @@ export function adminRoutes(deps: AdminDeps) {
       const user = session?.row ? await deps.users.byId(session.row.userId) : undefined;
       if (!session?.row || !user || user.disabled) throw new ApiError(401, { session: ["Not logged in."] });
       set.headers["cache-control"] = "no-store";
-      return { status: "success" as const, user: presentUser(user), csrf_token: session.row.csrfToken };
+      return { status: "success" as const, user: presentUser(user), csrf_token: session.row.csrfToken, base_url: deps.config.baseUrl };
     }, hidden);
 }

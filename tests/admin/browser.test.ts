@@ -332,6 +332,38 @@ describe.skipIf(!hasChromium)("the admin page in headless Chromium", () => {
     expect(problems).toEqual([]);
   }, 30_000);
 
+  test("opened under another host name, the new-link form shows the short links' real host (the base URL's)", async () => {
+    const { page, problems } = await newPage();
+    const other = base.replace("127.0.0.1", "localhost");
+    await page.goto(`${other}/admin`);
+    await page.locator("input[name=email]").fill(ADMIN.email);
+    await page.locator("input[name=password]").fill(ADMIN.password);
+    await page.locator("form.login-form button[type=submit]").click();
+    await page.locator(".sidebar .nav-item[data-nav=links]").waitFor({ state: "attached" });
+    await page.goto(`${other}/admin#/links/new`);
+    const host = new URL(base).host;
+    expect(await page.locator(".prefix").first().textContent()).toBe(`${host}/`);
+    expect(await page.locator("select[name=domain_id] option").first().textContent()).toBe(`${host} (default)`);
+    expect(problems).toEqual([]);
+  }, 30_000);
+
+  test("a table wider than a tablet's screen scrolls to its last column; a page past the end says so", async () => {
+    await api("POST", "/api/links/create", { long_url: "https://example.com/wide", tags: ["a-very-long-tag-name-for-testing-widths"] });
+    const { page, problems } = await newPage({ width: 800, height: 900 });
+    await logIn(page);
+    await page.goto(`${base}/admin#/links`);
+    const tableCard = page.locator(".table-card").first();
+    await tableCard.waitFor();
+    const lastHeader = page.locator(".table-card th").last();
+    await tableCard.evaluate((el) => { el.scrollLeft = el.scrollWidth; });
+    const [cardBox, headerBox] = [await tableCard.boundingBox(), await lastHeader.boundingBox()];
+    expect(headerBox!.x + headerBox!.width).toBeLessThanOrEqual(cardBox!.x + cardBox!.width + 1);
+    await page.goto(`${base}/admin#/links?page=999`);
+    await page.locator(".empty").waitFor();
+    expect(await page.locator(".empty").textContent()).toContain("There is no page 999");
+    expect(problems).toEqual([]);
+  }, 30_000);
+
   test("the main screens are captured at 1280×800 and 390×844 for a human to look at", async () => {
     const made = await api("POST", "/api/links/create", {
       long_url: "https://www.example.com/blog/2026/how-we-cut-our-cloud-bill-in-half", title: "How we cut our cloud bill in half",

@@ -2,7 +2,8 @@
 // DOM calls (h/svg below, never innerHTML), so what users or remote pages wrote is escaped by construction.
 "use strict";
 (() => {
-  const state = { user: null, csrf: null };
+  // baseHost: the host of the server's base URL, which default-domain short links use (not this page's host).
+  const state = { user: null, csrf: null, baseHost: location.host };
   const root = document.getElementById("app");
   const knownTags = new Set();
 
@@ -400,6 +401,7 @@
       const data = await api("GET", "/admin/session");
       state.user = data.user;
       state.csrf = data.csrf_token;
+      if (data.base_url) state.baseHost = new URL(data.base_url).host;
       route();
     } catch (error) {
       if (error instanceof ApiFailure && error.status === 401) renderLogin();
@@ -442,6 +444,7 @@
           const data = await api("POST", "/admin/login", { email: email.value.trim(), password: password.value });
           state.user = data.user;
           state.csrf = data.csrf_token;
+          if (data.base_url) state.baseHost = new URL(data.base_url).host;
           if (!location.hash || location.hash === "#" || location.hash === "#/") history.replaceState(null, "", "#/links");
           route();
         } catch (error) {
@@ -610,6 +613,13 @@
         const total = data.pagination ? data.pagination.total : data.links.length;
         summary.textContent = total === 1 ? "1 link" : `${fmtNumber(total)} links`;
         if (query.q || query.tag) summary.textContent += " match your filters";
+        if (!data.links.length && total > 0) {
+          // A page past the end (an old bookmark): say so, and offer the last page.
+          const last = Math.ceil(total / perPage);
+          results.replaceChildren(card(null, emptyState("link", `There is no page ${query.page}`, `The links end on page ${last}.`,
+            h("button", { type: "button", class: "btn btn-primary", onclick: () => update(last) }, h("span", null, `Go to page ${last}`)))));
+          return;
+        }
         if (!data.links.length) {
           results.replaceChildren(card(null, query.q || query.tag
             ? emptyState("search", "No links match", "Try another search or clear the filters.", clearFilters.cloneNode(true))
@@ -765,7 +775,7 @@
     const description = h("textarea", { name: "description", rows: 3, maxlength: 1000, placeholder: "Read from the page when left empty" });
     description.value = link && link.description || "";
 
-    const defaultHost = location.host;
+    const defaultHost = state.baseHost;
     const domainSelect = select([["", `${defaultHost} (default)`], ...domains.map((d) => [String(d.id), d.host])], link && link.domain_id ? link.domain_id : "", { name: "domain_id" });
     const alias = h("input", { type: "text", name: "alias", maxlength: 64, value: link && link.alias || "", placeholder: link ? link.hash : "random", autocomplete: "off", spellcheck: "false" });
     const prefix = h("span", { class: "prefix" }, `${defaultHost}/`);
@@ -946,7 +956,7 @@
           h("span", { class: "rule-arrow" }, "→"),
           safeHref(r.value) ? h("a", { href: r.value, target: "_blank", rel: "noopener noreferrer", class: "rule-to" }, r.value) : h("span", { class: "rule-to" }, r.value))))
         : h("p", { class: "muted small" }, "None — everyone goes to the destination.")),
-      link.pixels.length ? card("Pixels", h("p", { class: "muted small" }, `${link.pixels.length} pixel${link.pixels.length > 1 ? "s" : ""} fire before the redirect.`)) : null);
+      link.pixels.length ? card("Pixels", h("p", { class: "muted small" }, link.pixels.length > 1 ? `${link.pixels.length} pixels fire before the redirect.` : "1 pixel fires before the redirect.")) : null);
 
     const layout = h("div", { class: "detail" }, hero, h("div", { class: "detail-grid" }, statsBox, side));
     statsPanel(statsBox, link);
@@ -958,11 +968,11 @@
 
   function statsPanel(box, link) {
     let range = "30";
-    const tabs = h("div", { class: "segmented", role: "tablist", "aria-label": "Period" });
+    const tabs = h("div", { class: "segmented", role: "group", "aria-label": "Period" });
     const content = h("div", { class: "stats-content" }, loading("Loading clicks…"));
     function renderTabs() {
       tabs.replaceChildren(...RANGES.map(([key, label]) => h("button", {
-        type: "button", role: "tab", class: ["segment", key === range ? "active" : null], "aria-selected": String(key === range),
+        type: "button", class: ["segment", key === range ? "active" : null], "aria-pressed": String(key === range),
         onclick: () => { range = key; renderTabs(); load(); },
       }, label)));
     }
