@@ -329,6 +329,17 @@ describe.skipIf(!hasChromium)("the admin page in headless Chromium", () => {
     await page.waitForFunction((e) => document.querySelector(`[data-user-active="${e}"]`)?.closest("tr")?.classList.contains("row-muted"), email);
     const users = (await api("GET", "/api/users")).body.users;
     expect(users.find((u: any) => u.email === email)).toMatchObject({ disabled: true, permissions: [] });
+
+    // Making someone an administrator asks first; cancelled, nothing changes.
+    const roleSelect = page.locator(`select[aria-label="Role of ${email}"]`);
+    await roleSelect.selectOption("admin");
+    await page.locator("dialog.dialog").waitFor();
+    await page.locator("dialog.dialog button", { hasText: "Cancel" }).click();
+    expect(await roleSelect.inputValue()).toBe("user");
+    await roleSelect.selectOption("admin");
+    await page.locator("dialog.dialog button[data-confirm]").click();
+    for (let i = 0; i < 20 && (await api("GET", "/api/users")).body.users.find((u: any) => u.email === email).role !== "admin"; i++) await Bun.sleep(100);
+    expect((await api("GET", "/api/users")).body.users.find((u: any) => u.email === email).role).toBe("admin");
     expect(problems).toEqual([]);
   }, 30_000);
 
@@ -354,6 +365,9 @@ describe.skipIf(!hasChromium)("the admin page in headless Chromium", () => {
     await page.goto(`${base}/admin#/links`);
     const tableCard = page.locator(".table-card").first();
     await tableCard.waitFor();
+    // An administrator sees whose links are someone else's.
+    await page.locator("tr:has-text('example.com/wide') .owner").waitFor();
+    expect(await page.locator("tr:has-text('example.com/wide') .owner").first().textContent()).toBe("by setup@example.com");
     const lastHeader = page.locator(".table-card th").last();
     await tableCard.evaluate((el) => { el.scrollLeft = el.scrollWidth; });
     const [cardBox, headerBox] = [await tableCard.boundingBox(), await lastHeader.boundingBox()];

@@ -564,7 +564,16 @@
     const tagsList = h("datalist", { id: uid("tags") }, [...knownTags].map((t) => h("option", { value: t })));
     const tagInput = h("input", { type: "text", value: query.tag, placeholder: "Filter by tag", "aria-label": "Filter by tag", list: tagsList.id });
     const clearFilters = button("Clear", { variant: "ghost", onclick: () => { search.value = ""; tagInput.value = ""; update(1); } }, "x");
-    const results = h("div", { class: "results" }, loading("Loading links…"));
+    const results = h("div", { class: "results", tabindex: "-1", "aria-label": "Links" }, loading("Loading links…"));
+    let paged = false;
+    // An administrator's list holds everyone's links: each one not theirs names its owner.
+    let owners = null;
+    if (state.user.role === "admin") {
+      api("GET", "/api/users").then(({ users }) => {
+        owners = new Map(users.map((u) => [u.id, u.email]));
+        if (view.isConnected && results.querySelector("table")) load();
+      }, () => {});
+    }
     const summary = h("p", { class: "muted" }, "Your short links and how often they were clicked.");
 
     const view = h("div", { class: "view" },
@@ -629,8 +638,10 @@
           if (again && (query.q || query.tag)) again.addEventListener("click", () => { search.value = ""; tagInput.value = ""; update(1); });
           return;
         }
-        results.replaceChildren(...[linksTable(data.links, (tag) => { tagInput.value = tag; update(1); }),
-          pagination(data.pagination || { page: 1, per_page: perPage, total }, update)].filter(Boolean));
+        results.replaceChildren(...[linksTable(data.links, (tag) => { tagInput.value = tag; update(1); }, owners),
+          pagination(data.pagination || { page: 1, per_page: perPage, total }, (page) => { paged = true; update(page); })].filter(Boolean));
+        // After Previous or Next, the keyboard and screen readers start at the top of the new page.
+        if (paged) { paged = false; results.focus(); }
       } catch (error) {
         if (mine === seq) results.replaceChildren(failure(error, load));
       }
@@ -639,13 +650,15 @@
     return view;
   }
 
-  function linksTable(links, onTag) {
+  function linksTable(links, onTag, owners) {
     const rows = links.map((link) => {
       const detail = `#/links/${link.id}`;
       const title = link.title || hostOf(link.long_url);
+      const owner = owners && link.user_id !== state.user.id ? owners.get(link.user_id) : null;
       return h("tr", { "data-link-id": link.id },
         h("td", { class: "cell-link", "data-label": "Link" },
           h("a", { href: detail, class: "link-title" }, title),
+          owner ? h("div", { class: "owner muted small", "data-owner": owner }, `by ${owner}`) : null,
           h("div", { class: "short-row" },
             h("a", { href: safeHref(link.short_url), class: "short-url", target: "_blank", rel: "noopener" }, shortDisplay(link.short_url)),
             copyButton(link.short_url, "Short URL")),
@@ -1283,7 +1296,14 @@
           h("tbody", null, users.map((u) => {
             const self = u.id === state.user.id;
             const roleSelect = select([["user", "User"], ["admin", "Administrator"]], u.role, { "aria-label": `Role of ${u.email}`, disabled: self, class: "select-sm" });
-            roleSelect.addEventListener("change", () => patch(u, { role: roleSelect.value }));
+            roleSelect.addEventListener("change", async () => {
+              // Making someone an administrator hands them every user and link: ask first.
+              if (roleSelect.value === "admin" && !await confirmDialog({ title: `Make ${u.email} an administrator?`, text: "Administrators see and change every user's links, domains and pixels, and manage users.", confirm: "Make administrator" })) {
+                roleSelect.value = u.role;
+                return;
+              }
+              patch(u, { role: roleSelect.value });
+            });
             const access = toggle(u.role === "admin" ? "Always" : "Allowed", u.role === "admin" || (u.permissions || []).includes("api.access"), { disabled: u.role === "admin", "aria-label": `API access for ${u.email}`, "data-user-api": u.email });
             access.querySelector("input").addEventListener("change", (e) => {
               const perms = new Set(u.permissions || []);
