@@ -251,6 +251,10 @@ describe.skipIf(!hasChromium)("the admin page in headless Chromium", () => {
   test("errors are shown next to the fields they name: a wrong password, a bad destination, a bad rule", async () => {
     const { page, problems } = await newPage();
     await page.goto(`${base}/admin`);
+    await page.locator("form.login-form button[type=submit]").click();
+    await page.locator(".field.invalid[data-field=password] .field-error").waitFor();
+    expect(await page.locator("[data-field=email] > .field-error").textContent()).toBe("Enter your email.");
+    expect(await page.locator("[data-field=password] > .field-error").textContent()).toBe("Enter your password.");
     await page.locator("input[name=email]").fill(ADMIN.email);
     await page.locator("input[name=password]").fill("not-the-password");
     await page.locator("form.login-form button[type=submit]").click();

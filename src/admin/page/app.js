@@ -439,6 +439,10 @@
       event.preventDefault();
       clearErrors(form);
       showAlert(general, []);
+      const missing = {};
+      if (!email.value.trim()) missing.email = ["Enter your email."];
+      if (!password.value) missing.password = ["Enter your password."];
+      if (Object.keys(missing).length) return showErrors(form, general, missing);
       await busy(submit, async () => {
         try {
           const data = await api("POST", "/admin/login", { email: email.value.trim(), password: password.value });
