@@ -372,6 +372,8 @@ describe.skipIf(!hasChromium)("the admin page in headless Chromium", () => {
     // An administrator sees whose links are someone else's.
     await page.locator("tr:has-text('example.com/wide') .owner").waitFor();
     expect(await page.locator("tr:has-text('example.com/wide') .owner").first().textContent()).toBe("by setup@example.com");
+    // Untitled, it is named by its destination's host and path, not the host alone.
+    expect(await page.locator("tr:has-text('example.com/wide') .link-title").first().textContent()).toBe("example.com/wide");
     const lastHeader = page.locator(".table-card th").last();
     await tableCard.evaluate((el) => { el.scrollLeft = el.scrollWidth; });
     const [cardBox, headerBox] = [await tableCard.boundingBox(), await lastHeader.boundingBox()];

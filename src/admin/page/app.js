@@ -140,8 +140,12 @@
     return d !== null && d.getTime() <= Date.now();
   };
   const slugOf = (link) => link.alias || link.hash;
-  const hostOf = (url) => {
-    try { return new URL(url).host; } catch { return url; }
+  /** What names a link without a title: its destination's host and path ("example.com/spring-sale"). */
+  const untitled = (url) => {
+    try {
+      const u = new URL(url);
+      return `${u.host}${u.pathname === "/" ? "" : u.pathname}`;
+    } catch { return url; }
   };
   const shortDisplay = (url) => String(url).replace(/^https?:\/\//i, "");
 
@@ -657,7 +661,7 @@
   function linksTable(links, onTag, owners) {
     const rows = links.map((link) => {
       const detail = `#/links/${link.id}`;
-      const title = link.title || hostOf(link.long_url);
+      const title = link.title || untitled(link.long_url);
       const owner = owners && link.user_id !== state.user.id ? owners.get(link.user_id) : null;
       return h("tr", { "data-link-id": link.id },
         h("td", { class: "cell-link", "data-label": "Link" },
@@ -947,7 +951,7 @@
     ];
     const hero = h("section", { class: "card hero" },
       h("div", { class: "hero-main" },
-        h("div", { class: "hero-title" }, h("h1", null, link.title || hostOf(link.long_url)), linkBadges(link)),
+        h("div", { class: "hero-title" }, h("h1", null, link.title || untitled(link.long_url)), linkBadges(link)),
         h("div", { class: "hero-short" },
           h("a", { href: safeHref(link.short_url), class: "short-url short-url-big", target: "_blank", rel: "noopener" }, shortDisplay(link.short_url)),
           copyButton(link.short_url, "Short URL", true),
