@@ -5,8 +5,8 @@ import type { RateLimiter } from "../http/rate-limit";
 import { aliasPattern, isReservedSlug } from "../links/slug";
 import type { RedirectLink } from "../links/store";
 import { withVisitorQuery } from "../links/url";
-import { apiNotFound } from "../http/plugin";
-import { prepared, resolveShortUrl, type ResolveDeps } from "./resolve";
+import { apiNotFound, isApiPath, pathOf } from "../http/plugin";
+import { hostOf, prepared, resolveShortUrl, type ResolveDeps } from "./resolve";
 import { expiredPage, notFoundPage, passwordPage, tooManyRequestsPage } from "./pages";
 import { pixelPage } from "./pages/pixels";
 import { pickDestination, type Visitor } from "./rules";
@@ -90,11 +90,18 @@ function redirector(deps: RedirectDeps) {
   /** The link behind the visit, or the response that replaces it (404, 410, a domain's not-found URL). */
   async function find(visit: VisitContext): Promise<RedirectLink | Response> {
     if (visit.slug === "api") return apiNotFound(); // /api and /api/ are the API's, not a short link's
-    if (!aliasPattern.test(visit.slug)) return notFoundPage();
+    if (!aliasPattern.test(visit.slug)) return notFound(visit.request);
     const { domain, link } = await resolveShortUrl(deps, visit.request, visit.slug);
     if (!link || link.disabled) return domain?.notFoundUrl ? redirectTo(domain.notFoundUrl) : notFoundPage();
     if (link.expiresAt && link.expiresAt.getTime() <= deps.now().getTime()) return expiredPage();
     return link;
+  }
+
+  /** What a path that is no link answers: the custom domain's not-found URL when it has one, else the 404 page. */
+  async function notFound(request: Request): Promise<Response> {
+    const host = hostOf(request);
+    const domain = await deps.redirectCache.domain(host, () => deps.domains.byHost(host));
+    return domain?.notFoundUrl ? redirectTo(domain.notFoundUrl) : notFoundPage();
   }
 
   function sendOn(link: RedirectLink, visit: VisitContext, headers?: Record<string, string>): Response {
@@ -182,7 +189,7 @@ function redirector(deps: RedirectDeps) {
     return sendOn(link, new VisitContext(request, slug, server, deps, url));
   }
 
-  return { fast, get, post };
+  return { fast, get, post, notFound };
 }
 
 /**
@@ -205,9 +212,14 @@ export function fastRedirects(deps: RedirectDeps): (request: Request, server: Se
 }
 
 export function redirectRoutes(deps: RedirectDeps) {
-  const { get, post } = redirector(deps);
+  const { get, post, notFound } = redirector(deps);
   const hidden = { detail: { hide: true } };
+  // Any other path (the root, /a/b, /robots.txt) names no link either: on a custom domain with a
+  // not-found URL, visitors go there. The API's own paths keep their JSON 404.
+  const elsewhere = ({ request }: { request: Request }) => (isApiPath(pathOf(request.url)) ? apiNotFound() : notFound(request));
   return new Elysia({ name: "redirect" })
+    .get("/", elsewhere, hidden)
+    .get("/*", elsewhere, hidden)
     .get("/:slug", ({ request, params, server }) => get(new VisitContext(request, params.slug, server, deps)), hidden)
     .head("/:slug", async ({ request, params, server }) => {
       const response = await get(new VisitContext(request, params.slug, server, deps));
