@@ -7,7 +7,9 @@ export function formatDate(date: Date | null): string | null {
   return date.toISOString().slice(0, 19).replace("T", " ");
 }
 
-const plain = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
+// The seed's format is UTC with a space; an ISO time without a zone ("…T10:00:00") is refused, not
+// guessed: it would be the sender's local time as often as UTC.
+const plain = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?$/;
 const zoned = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
 // The last moment the format can write: a zone can carry 9999-12-31T23:59-18:00 past it.

@@ -294,6 +294,7 @@ describe("POST /api/links/create — validation (422, one key per bad field)", (
     ["expires_at not a date", { long_url: "https://a.example", expires_at: "tomorrow" }, "expires_at"],
     ["expires_at impossible date", { long_url: "https://a.example", expires_at: "2099-02-30 10:00:00" }, "expires_at"],
     ["expires_at in the past", { long_url: "https://a.example", expires_at: "2020-01-01 00:00:00" }, "expires_at"],
+    ["expires_at in ISO 8601 without a zone", { long_url: "https://a.example", expires_at: "2030-01-01T02:00:00" }, "expires_at"],
     ["expires_at past 9999 in UTC", { long_url: "https://a.example", expires_at: "9999-12-31T23:59:59-18:00" }, "expires_at"],
     ["pixels not ids", { long_url: "https://a.example", pixels: ["x"] }, "pixels.0"],
     ["pixel that does not exist", { long_url: "https://a.example", pixels: [12345] }, "pixels.0"],
