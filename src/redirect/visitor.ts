@@ -76,6 +76,7 @@ export interface Agent {
 
 // Every browser names itself; a request that does not is a script or a tool, counted with the bots.
 const noAgent: Agent = { device: null, browser: null, os: null, bot: true };
+const tvAgent = /\bAFT[A-Z0-9]{1,6}\b|Android ?TV|GoogleTV|\bCrKey\b|BRAVIA|SMART-?TV|SmartTV|AppleTV|\bHbbTV\b|\bRoku\b|Web0S|Tizen[^;)]*TV/i;
 // bowser costs ~6 µs a parse; the same few agents make most visits.
 const agents = new ClockCache<Agent>(5000);
 
@@ -88,8 +89,10 @@ export function agentOf(userAgent: string | null): Agent {
   let agent = agents.get(userAgent);
   if (agent === undefined) {
     const parser = Bowser.getParser(userAgent.slice(0, 1024));
-    const platform = parser.getPlatformType(true);
-    const bot = platform === "bot" || isbot(userAgent);
+    // bowser takes most Android-based TVs (Fire TV, Google TV, Bravia) for phones or tablets, and isbot
+    // takes an Apple TV for a bot; they name themselves as TVs.
+    const platform = tvAgent.test(userAgent) ? "tv" : parser.getPlatformType(true);
+    const bot = platform !== "tv" && (platform === "bot" || isbot(userAgent));
     agent = {
       device: bot ? null : platformToDevice[platform] ?? null,
       browser: parser.getBrowserName() || null,

@@ -53,6 +53,20 @@ describe("device types", () => {
     expect(deviceOf("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36")).toBe("desktop");
   });
 
+  test("TVs that bowser takes for phones or tablets, or isbot for a bot, are TVs", () => {
+    const tvs = [
+      "Mozilla/5.0 (Linux; Android 9; AFTMM Build/PS7233; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/70.0.3538.110 Mobile Safari/537.36", // Fire TV
+      "Mozilla/5.0 (Linux; Android 12.0; Build/STTL.240206.002) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Safari/537.36 CrKey/1.56.500000 DeviceType/AndroidTV", // Chromecast with Google TV
+      "Mozilla/5.0 (Linux; Andr0id 9; BRAVIA 4K UR2 Build/PTT1.190515.001.S52) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/80.0.3987.99 Safari/537.36", // Sony Bravia
+      "AppleTV11,1/11.1",
+      "Mozilla/5.0 (Web0S; Linux/SmartTV) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/79.0.3945.79 Safari/537.36 WebAppManager",
+    ];
+    for (const ua of tvs) expect(deviceOf(ua), ua).toBe("tv");
+    // A phone and a tablet stay what they are.
+    expect(deviceOf("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36")).toBe("phone");
+    expect(deviceOf("Mozilla/5.0 (Linux; Android 13; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36")).toBe("tablet");
+  });
+
   test("an empty or bot agent has no device type", () => {
     expect(deviceOf("")).toBeNull();
     expect(deviceOf(null)).toBeNull();
