@@ -4,7 +4,7 @@ import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import { formatDate } from "../http/dates";
 import { errorResponses } from "../http/envelope";
 import { idParams } from "../http/schema";
-import { addDomain, listDomains, removeDomain, type DomainDeps } from "./service";
+import { addDomain, changeDomain, listDomains, removeDomain, type DomainDeps } from "./service";
 import type { DomainRow } from "./store";
 
 export const domainJson = t.Object({
@@ -18,6 +18,10 @@ export const presentDomain = (d: DomainRow) => ({
   id: d.id, host: d.host, not_found_url: d.notFoundUrl, created_at: formatDate(d.createdAt),
 });
 
+const notFoundUrlField = t.Optional(t.Nullable(t.String({
+  maxLength: 2048, error: "This url is not valid.", description: "Where visitors of any path on this host that is no link are sent (its root too); null: the 404 page",
+})));
+
 const detail = (summary: string, description?: string) => ({ tags: ["Domains"], summary, description, security: securityDocs });
 
 export function domainRoutes(deps: DomainDeps & AuthDeps) {
@@ -27,7 +31,7 @@ export function domainRoutes(deps: DomainDeps & AuthDeps) {
       parse: "json",
       body: t.Object({
         host: t.String({ maxLength: 253, error: "The host must be a domain name like go.example.com.", examples: ["go.example.com"] }),
-        not_found_url: t.Optional(t.Nullable(t.String({ maxLength: 2048, error: "This url is not valid.", description: "Where visitors of unknown slugs on this host are sent" }))),
+        not_found_url: notFoundUrlField,
       }),
       response: { 200: t.Object({ status: t.Literal("success"), domain: domainJson }), ...errorResponses(400, 413, 422) },
       detail: detail("Add a custom domain", "Point the host's DNS at kurz; its links get `https://<host>/<slug>` short URLs."),
@@ -35,6 +39,12 @@ export function domainRoutes(deps: DomainDeps & AuthDeps) {
     .get("/", async ({ user }) => ({ status: "success" as const, domains: (await listDomains(deps, user)).map(presentDomain) }), {
       response: { 200: t.Object({ status: t.Literal("success"), domains: t.Array(domainJson) }), ...errorResponses() },
       detail: detail("List your custom domains", "Admins see every user's domains."),
+    })
+    .patch("/:id", async ({ params, body, user }) => ({ status: "success" as const, domain: presentDomain(await changeDomain(deps, user, params.id, body)) }), {
+      params: idParams,
+      body: t.Object({ not_found_url: notFoundUrlField }),
+      response: { 200: t.Object({ status: t.Literal("success"), domain: domainJson }), ...errorResponses(400, 404, 413, 422) },
+      detail: detail("Change a custom domain", "Sets or clears (null) its not-found URL; the host itself cannot change."),
     })
     .delete("/:id", async ({ params, user }) => {
       await removeDomain(deps, user, params.id);

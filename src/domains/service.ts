@@ -30,16 +30,20 @@ export function normalizeHost(input: string): string | null {
   return host;
 }
 
+/** A not-found URL as given (null or empty: none), checked like a destination. */
+function checkNotFoundUrl(input: string | null | undefined, problems: Problems): string | null {
+  if (!input) return null;
+  const url = checkDestination(input);
+  if (url === null) problems.add("not_found_url", "This url is not valid.");
+  return url;
+}
+
 export async function addDomain(deps: DomainDeps, user: UserRow, input: { host: string; not_found_url?: string | null }): Promise<DomainRow> {
   const problems = new Problems();
   const host = normalizeHost(input.host);
   if (host === null) problems.add("host", "The host must be a domain name like go.example.com, without scheme, port or path.");
   else if (host === new URL(deps.config.baseUrl).hostname) problems.add("host", "This is kurz's own host; it serves default-domain links already.");
-  let notFoundUrl: string | null = null;
-  if (input.not_found_url) {
-    notFoundUrl = checkDestination(input.not_found_url);
-    if (notFoundUrl === null) problems.add("not_found_url", "This url is not valid.");
-  }
+  const notFoundUrl = checkNotFoundUrl(input.not_found_url, problems);
   problems.throwIfAny();
   if (await deps.domains.byHost(host!)) throw new ApiError(422, { host: ["This host is already registered."] });
   const domain = await deps.domains.insert({ userId: user.id, host: host!, notFoundUrl, createdAt: deps.now() });
@@ -65,4 +69,16 @@ export async function removeDomain(deps: DomainDeps, user: UserRow, id: number):
   if (links > 0) throw new ApiError(409, { id: [`This domain still has ${links} link(s); delete or move them first.`] });
   await deps.domains.remove(domain.id);
   deps.redirectCache.forgetDomain(domain.host);
+}
+
+/** Changes where visitors of unknown paths on the domain go (null: the 404 page); takes effect at once. */
+export async function changeDomain(deps: DomainDeps, user: UserRow, id: number, input: { not_found_url?: string | null }): Promise<DomainRow> {
+  const domain = await ownedDomain(deps, user, id);
+  if (input.not_found_url === undefined) return domain;
+  const problems = new Problems();
+  const notFoundUrl = checkNotFoundUrl(input.not_found_url, problems);
+  problems.throwIfAny();
+  const changed = await deps.domains.setNotFoundUrl(domain.id, notFoundUrl);
+  deps.redirectCache.forgetDomain(domain.host);
+  return changed;
 }

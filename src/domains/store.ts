@@ -26,6 +26,9 @@ export function createDomainStore(db: Db) {
     async insert(values: typeof domains.$inferInsert): Promise<DomainRow> {
       return db.insert(domains).values(values).returning().get();
     },
+    async setNotFoundUrl(id: number, notFoundUrl: string | null): Promise<DomainRow> {
+      return db.update(domains).set({ notFoundUrl }).where(eq(domains.id, id)).returning().get()!;
+    },
     async linkCount(id: number): Promise<number> {
       return db.select({ n: count() }).from(links).where(eq(links.domainId, id)).get()?.n ?? 0;
     },

@@ -113,6 +113,23 @@ describe("/api/domains", () => {
     for (const path of ["/admin", "/swagger", "/healthz"]) expect((await on(path)).status, path).toBe(200);
   });
 
+  test("PATCH changes or clears a domain's not-found URL, at once for visitors; someone else's domain is a 404", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const other = await k.user();
+    const { body } = await k.call(u.token, "POST", "/api/domains", { host: "edit.example", not_found_url: "https://old.example/" });
+    const miss = () => k.handle("/nothing-here", { headers: { host: "edit.example" } });
+    expect((await miss()).headers.get("location")).toBe("https://old.example/");
+    const changed = await k.call(u.token, "PATCH", `/api/domains/${body.domain.id}`, { not_found_url: "https://new.example/" });
+    expect(changed.status).toBe(200);
+    expect(changed.body.domain).toMatchObject({ host: "edit.example", not_found_url: "https://new.example/" });
+    expect((await miss()).headers.get("location")).toBe("https://new.example/");
+    expect((await k.call(u.token, "PATCH", `/api/domains/${body.domain.id}`, { not_found_url: "javascript:alert(1)" })).body.messages.not_found_url).toBeArray();
+    expect((await k.call(other.token, "PATCH", `/api/domains/${body.domain.id}`, { not_found_url: null })).status).toBe(404);
+    expect((await k.call(u.token, "PATCH", `/api/domains/${body.domain.id}`, { not_found_url: null })).body.domain.not_found_url).toBeNull();
+    expect((await miss()).status).toBe(404);
+  });
+
   test("every domains endpoint needs a token", async () => {
     const k = testApp();
     expect((await k.handle("/api/domains")).status).toBe(401);
