@@ -142,18 +142,17 @@ function redirector(deps: RedirectDeps) {
     if (!link.passwordHash) return sendOn(link, visit);
     // Wrong guesses are limited per client and link; argon2 is too costly to let anyone call it freely.
     const key = `${clientIp(visit) ?? "?"}|${link.id}`;
-    const limit = deps.passwordLimiter.blocked(key);
-    if (limit.blocked) return tooManyRequestsPage(limit.retryAfterSeconds);
+    // Every try counts before it is checked, right or wrong: guesses sent all at once cannot each pass
+    // the limit while the others are still being hashed.
+    const limit = deps.passwordLimiter.hit(key);
+    if (!limit.allowed) return tooManyRequestsPage(limit.retryAfterSeconds);
     const form = body as { password?: unknown; referrer?: unknown } | null;
     // The post's own Referer is the form; where the visitor came from is in the form.
     visit.referrer = typeof form?.referrer === "string" ? originOf(form.referrer) : null;
     const password = form?.password;
     const right = typeof password === "string" && password.length <= 255
       && (await Bun.password.verify(password, link.passwordHash).catch(() => false));
-    if (!right) {
-      deps.passwordLimiter.hit(key);
-      return passwordPage(formAction(visit.slug, visit.url), true, visit.referrer);
-    }
+    if (!right) return passwordPage(formAction(visit.slug, visit.url), true, visit.referrer);
     const cookie = await deps.unlocks.cookie({ id: link.id, passwordHash: link.passwordHash }, `/${visit.slug}`, visit.secure, deps.now());
     return sendOn(link, visit, { "set-cookie": cookie });
   }

@@ -73,6 +73,16 @@ describe("password links, hardened", () => {
     expect((await guess("198.51.100.7", "open+sesame")).status).toBe(302);
   });
 
+  test("guesses sent all at once are limited too: at most 10 are checked, the rest get 429 unchecked", async () => {
+    const { k, slug } = await locked({ config: { trustProxy: true } });
+    const guesses = Array.from({ length: 30 }, (_, i) => i === 29 ? "open+sesame" : `guess-${i}`);
+    const answers = await Promise.all(guesses.map((password) =>
+      k.handle(`/${slug}`, { method: "POST", headers: { ...form, "x-forwarded-for": "203.0.113.9" }, body: `password=${password}` })));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 403 || s === 302)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+  });
+
   test("a client cannot escape the limit by sending its own X-Forwarded-For entries before the proxy's", async () => {
     const { k, slug } = await locked({ config: { trustProxy: true } });
     const guess = (i: number) =>
