@@ -1,5 +1,5 @@
 // Admin-page sessions: a random id in an HttpOnly cookie, stored as its sha256, with a CSRF token.
-import { and, eq, gt, lt } from "drizzle-orm";
+import { and, eq, gt, lt, ne } from "drizzle-orm";
 import type { Db } from "../db/open";
 import { sessions } from "../db/schema";
 import { generateToken, hashToken } from "./tokens";
@@ -30,8 +30,10 @@ export function createSessionStore(db: Db) {
     async remove(id: string): Promise<void> {
       db.delete(sessions).where(eq(sessions.idHash, hashToken(id))).run();
     },
-    async removeForUser(userId: number): Promise<void> {
-      db.delete(sessions).where(eq(sessions.userId, userId)).run();
+    /** Ends the user's sessions, but for `keep` (the session id that asks, which stays logged in). */
+    async removeForUser(userId: number, keep?: string | null): Promise<void> {
+      const others = keep ? and(eq(sessions.userId, userId), ne(sessions.idHash, hashToken(keep))) : eq(sessions.userId, userId);
+      db.delete(sessions).where(others).run();
     },
   };
 }

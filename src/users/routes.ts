@@ -2,6 +2,7 @@
 import { Elysia, t } from "elysia";
 import { idParams, oneOf } from "../http/schema";
 import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
+import { readCookie, SESSION_COOKIE } from "../auth/sessions";
 import { formatDate } from "../http/dates";
 import { errorResponses } from "../http/envelope";
 import { addUser, changePassword, changeUser, listUsers, PERMISSIONS, regenerateToken, type ManageDeps, type Permission } from "./service";
@@ -36,8 +37,9 @@ export function userRoutes(deps: ManageDeps & AuthDeps) {
       response: { 200: t.Object({ status: t.Literal("success"), api_token: t.String() }), ...errorResponses(400, 413) },
       detail: detail("Account", "Issue a new API token", "The old token stops working at once. The new one is shown only in this answer; it is stored hashed."),
     })
-    .post("/me/password", async ({ user, body }) => {
-      await changePassword(deps, user, body.current_password, body.new_password);
+    .post("/me/password", async ({ user, body, request, via }) => {
+      const session = via === "session" ? readCookie(request.headers.get("cookie"), SESSION_COOKIE) : null;
+      await changePassword(deps, user, body.current_password, body.new_password, session);
       return { status: "success" as const };
     }, {
       parse: "json",
@@ -46,7 +48,7 @@ export function userRoutes(deps: ManageDeps & AuthDeps) {
         new_password: t.String({ maxLength: 255, error: "The password must be 8 to 255 characters." }),
       }),
       response: { 200: t.Object({ status: t.Literal("success") }), ...errorResponses(400, 413, 422) },
-      detail: detail("Account", "Change your password"),
+      detail: detail("Account", "Change your password", "Needs the current one; ends every other session of yours (the API token stays)."),
     })
     .get("/users", async ({ user }) => ({ status: "success" as const, users: (await listUsers(deps, user)).map(presentUser) }), {
       response: { 200: t.Object({ status: t.Literal("success"), users: t.Array(userJson) }), ...errorResponses() },

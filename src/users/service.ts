@@ -88,7 +88,7 @@ export async function bootstrapAdmin(
 }
 
 export interface ManageDeps extends UserDeps {
-  sessions: { removeForUser(userId: number): Promise<void> };
+  sessions: { removeForUser(userId: number, keep?: string | null): Promise<void> };
 }
 
 function requireAdmin(user: UserRow): void {
@@ -143,12 +143,15 @@ export async function regenerateToken(deps: UserDeps, user: UserRow): Promise<st
   return (await issueToken(deps, user.email)).apiToken;
 }
 
-export async function changePassword(deps: ManageDeps, user: UserRow, current: string, next: string): Promise<void> {
+/** A new password; every other session of the user ends (`session`: the one asking, which stays). */
+export async function changePassword(deps: ManageDeps, user: UserRow, current: string, next: string, session: string | null): Promise<void> {
   if (!(await Bun.password.verify(current, user.passwordHash).catch(() => false))) {
     throw new ApiError(422, { current_password: ["The current password is not right."] });
   }
   if (next.length < 8 || next.length > 255) throw new ApiError(422, { new_password: ["The password must be 8 to 255 characters."] });
   await deps.users.update(user.id, { passwordHash: await Bun.password.hash(next, "argon2id") }, deps.now());
+  // Whoever knew the old password (a lost laptop, a shared login) is logged out too.
+  await deps.sessions.removeForUser(user.id, session);
 }
 
 /** Email and password, for the admin page's login; the same answer for an unknown email and a wrong password. */

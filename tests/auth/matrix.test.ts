@@ -98,6 +98,11 @@ const table: Record<string, Row> = {
     method: "GET", path: () => "/api/domains", list: { key: "domains", id: (w) => w.domain.id },
     expect:                                                     [401,  401,   401,   403,  200,  200,  200,  200,   200],
   },
+  "PATCH /api/domains/:id": {
+    method: "PATCH", path: (w) => `/api/domains/${w.domain.id}`, body: () => ({ not_found_url: "https://example.com/changed" }),
+    unchanged: async (w) => (await w.k.deps.domains.byId(w.domain.id))?.notFoundUrl === null,
+    expect:                                                     [401,  401,   401,   403,  404,  200,  200,  403,   200],
+  },
   "DELETE /api/domains/:id": {
     method: "DELETE", path: (w) => `/api/domains/${w.domain.id}`, unchanged: async (w) => (await w.k.deps.domains.byId(w.domain.id)) !== undefined,
     expect:                                                     [401,  401,   401,   403,  404,  200,  200,  403,   200],

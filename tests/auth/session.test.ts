@@ -126,6 +126,26 @@ describe("admin sessions", () => {
     expect((await k.handle("/api/me", { headers: { cookie: s.cookie } })).status).toBe(401);
   });
 
+  test("a password change ends the user's other sessions; the one that changed it stays, and so does the API token", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const here = await login(k, u.email);
+    const elsewhere = await login(k, u.email);
+    const me = (s: { cookie: string }) => k.handle("/api/me", { headers: { cookie: s.cookie } });
+    const change = await k.handle("/api/me/password", {
+      method: "POST", headers: { cookie: here.cookie, "x-csrf-token": here.csrf, "content-type": "application/json" },
+      body: JSON.stringify({ current_password: PASSWORD, new_password: "a brand new password" }),
+    });
+    expect(change.status).toBe(200);
+    expect((await me(here)).status).toBe(200);
+    expect((await me(elsewhere)).status).toBe(401);
+    expect((await k.call(u.token, "GET", "/api/me")).status).toBe(200);
+    // Changed with the API token, every session ends.
+    const again = await login(k, u.email, "a brand new password");
+    expect((await k.call(u.token, "POST", "/api/me/password", { current_password: "a brand new password", new_password: "yet another password" })).status).toBe(200);
+    expect((await me(again)).status).toBe(401);
+  });
+
   test("the admin page is served with a strict CSP and its assets from the binary", async () => {
     const k = testApp();
     const r = await k.handle("/admin");
