@@ -60,6 +60,11 @@ function redirectTo(location: string, headers?: Record<string, string>): Respons
   return new Response(null, { status: 302, headers: headers ? { ...base, ...headers } : base });
 }
 
+/** A domain's not-found URL as a Location header wants it (serialised: "€" percent-encoded), else the 404 page. */
+function domainNotFound(domain: { notFoundUrl: string | null } | undefined): Response {
+  return domain?.notFoundUrl ? redirectTo(new URL(domain.notFoundUrl).href) : notFoundPage();
+}
+
 /** The query of a request URL without its "?", or "". */
 function searchOf(url: string): string {
   const q = url.indexOf("?");
@@ -92,7 +97,7 @@ function redirector(deps: RedirectDeps) {
     if (visit.slug === "api") return apiNotFound(); // /api and /api/ are the API's, not a short link's
     if (!aliasPattern.test(visit.slug)) return notFound(visit.request);
     const { domain, link } = await resolveShortUrl(deps, visit.request, visit.slug);
-    if (!link || link.disabled) return domain?.notFoundUrl ? redirectTo(domain.notFoundUrl) : notFoundPage();
+    if (!link || link.disabled) return domainNotFound(domain);
     if (link.expiresAt && link.expiresAt.getTime() <= deps.now().getTime()) return expiredPage();
     return link;
   }
@@ -101,7 +106,7 @@ function redirector(deps: RedirectDeps) {
   async function notFound(request: Request): Promise<Response> {
     const host = hostOf(request);
     const domain = await deps.redirectCache.domain(host, () => deps.domains.byHost(host));
-    return domain?.notFoundUrl ? redirectTo(domain.notFoundUrl) : notFoundPage();
+    return domainNotFound(domain);
   }
 
   function sendOn(link: RedirectLink, visit: VisitContext, headers?: Record<string, string>): Response {

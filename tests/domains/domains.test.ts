@@ -130,6 +130,15 @@ describe("/api/domains", () => {
     expect((await miss()).status).toBe(404);
   });
 
+  test("a not-found URL with characters a header cannot carry as they are is sent percent-encoded, not as a 500", async () => {
+    const k = testApp();
+    const u = await k.user();
+    await k.call(u.token, "POST", "/api/domains", { host: "euro.example", not_found_url: "https://ex.test/€uro a" });
+    const r = await k.handle("/missing", { headers: { host: "euro.example" } });
+    expect(r.status).toBe(302);
+    expect(r.headers.get("location")).toBe("https://ex.test/%E2%82%ACuro%20a");
+  });
+
   test("every domains endpoint needs a token", async () => {
     const k = testApp();
     expect((await k.handle("/api/domains")).status).toBe(401);
