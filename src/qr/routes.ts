@@ -8,11 +8,14 @@ import { idParams, oneOf, wholeNumber } from "../http/schema";
 import { shortUrl } from "../links/present";
 import { ownedLink, type LinkDeps } from "../links/service";
 import { aliasPattern } from "../links/slug";
-import { notFoundPage } from "../redirect/pages";
+import { ClockCache } from "../redirect/cache";
+import { notFoundPage, tooManyRequestsPage } from "../redirect/pages";
+import { clientIp } from "../redirect/visitor";
+import { createRateLimiter } from "../http/rate-limit";
 import { resolveShortUrl, type ResolveDeps } from "../redirect/resolve";
 
 export interface QrDeps extends ResolveDeps, LinkDeps, AuthDeps {
-  config: { baseUrl: string };
+  config: { baseUrl: string; trustProxy: boolean };
 }
 
 const qrQuery = t.Object({
@@ -20,18 +23,28 @@ const qrQuery = t.Object({
   size: t.Optional(wholeNumber("size", { minimum: 64, maximum: 2048, error: "The size must be a whole number of pixels from 64 to 2048." })),
 });
 
+// A big PNG takes ~150 ms of the one thread that also serves redirects: images made are kept (a QR code
+// on a poster's web page is asked for by every visitor), and the public route is limited per client.
+const made = new ClockCache<Uint8Array<ArrayBuffer> | string>(200);
+
 async function qrResponse(url: string, query: typeof qrQuery.static): Promise<Response> {
-  // Loaded on the first QR code asked for, not at start-up.
-  const { default: QRCode } = await import("qrcode");
-  const options = { width: query.size ?? 256, margin: 2, errorCorrectionLevel: "M" } as const;
-  const headers = { "cache-control": "private, max-age=3600", "x-content-type-options": "nosniff" };
-  if (query.format === "png") {
-    const png = await QRCode.toBuffer(url, { ...options, type: "png" });
-    return new Response(new Uint8Array(png), { headers: { ...headers, "content-type": "image/png" } });
+  const png = query.format === "png";
+  const width = query.size ?? 256;
+  const key = `${png ? "png" : "svg"} ${width} ${url}`;
+  let image = made.get(key);
+  if (image === undefined) {
+    // Loaded on the first QR code asked for, not at start-up.
+    const { default: QRCode } = await import("qrcode");
+    const options = { width, margin: 2, errorCorrectionLevel: "M" } as const;
+    image = png ? new Uint8Array(await QRCode.toBuffer(url, { ...options, type: "png" })) : await QRCode.toString(url, { ...options, type: "svg" });
+    made.set(key, image);
   }
-  const svg = await QRCode.toString(url, { ...options, type: "svg" });
-  return new Response(svg, { headers: { ...headers, "content-type": "image/svg+xml; charset=utf-8", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'" } });
+  const headers = { "cache-control": "private, max-age=3600", "x-content-type-options": "nosniff" };
+  if (png) return new Response(image, { headers: { ...headers, "content-type": "image/png" } });
+  return new Response(image, { headers: { ...headers, "content-type": "image/svg+xml; charset=utf-8", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'" } });
 }
+
+type Server = { requestIP(r: Request): { address: string } | null } | null;
 
 /** The 200 of both QR routes in the OpenAPI document: an image, not JSON. */
 const qrImage = {
@@ -40,10 +53,14 @@ const qrImage = {
 } as const;
 
 export function qrRoutes(deps: QrDeps) {
+  const perClient = createRateLimiter({ limit: 60, windowMs: 60_000 });
   return new Elysia({ name: "qr" })
-    .get("/:slug/qr", async ({ params, query, request }) => {
+    .get("/:slug/qr", async ({ params, query, request, server }) => {
       if (params.slug === "api") return apiNotFound();
       if (!aliasPattern.test(params.slug)) return notFoundPage();
+      const ip = clientIp({ headers: request.headers, socketIp: (server as Server)?.requestIP(request)?.address ?? null, trustProxy: deps.config.trustProxy });
+      const limit = perClient.hit(ip ?? "?");
+      if (!limit.allowed) return tooManyRequestsPage(limit.retryAfterSeconds);
       const { domain, link } = await resolveShortUrl(deps, request, params.slug);
       if (!link) return notFoundPage();
       return qrResponse(shortUrl(deps.config.baseUrl, domain?.host ?? null, params.slug), query);
@@ -51,7 +68,7 @@ export function qrRoutes(deps: QrDeps) {
       query: qrQuery,
       detail: {
         tags: ["Links"], summary: "QR code of a short link",
-        description: "`/{slug}/qr` on the short URL's host answers SVG; `?format=png&size=512` a PNG of that width (default SVG, 256 pixels). An unknown slug answers the HTML not-found page.",
+        description: "`/{slug}/qr` on the short URL's host answers SVG; `?format=png&size=512` a PNG of that width (default SVG, 256 pixels). An unknown slug answers the HTML not-found page; more than 60 images a minute from one client, a 429 page.",
         responses: { 200: qrImage, 404: { description: "No such short link (an HTML page)", content: { "text/html": { schema: { type: "string" as const } } } }, 422: errorDocs(422)[422]! },
       },
     })

@@ -27,6 +27,21 @@ describe("QR codes", () => {
     expect(width).toBe(512);
   });
 
+  test("a PNG asked for again is the same image; more than 60 a minute from one client get a 429 page", async () => {
+    const k = testApp({ config: { trustProxy: true } });
+    const u = await k.user();
+    await k.create(u.token, { long_url: "https://e.example", alias: "qr-busy" });
+    const get = (ip: string) => k.handle("/qr-busy/qr?format=png&size=1024", { headers: { "x-forwarded-for": ip } });
+    const first = new Uint8Array(await (await get("203.0.113.7")).arrayBuffer());
+    const second = new Uint8Array(await (await get("203.0.113.7")).arrayBuffer());
+    expect(second).toEqual(first);
+    for (let i = 2; i < 60; i++) expect((await get("203.0.113.7")).status).toBe(200);
+    const limited = await get("203.0.113.7");
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect((await get("198.51.100.7")).status).toBe(200); // another client is not affected
+  });
+
   test("an unknown slug is a 404 and a bad size is refused", async () => {
     const k = testApp();
     const u = await k.user();
