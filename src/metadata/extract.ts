@@ -97,6 +97,64 @@ function headOf(html: string): string {
   return end === -1 ? html : html.slice(0, end);
 }
 
+// Elements whose content is never the page's title or description: skipped whole.
+const SKIPPED = ["script", "style", "noscript", "template", "svg", "textarea"];
+
+/**
+ * The <title> and <meta> tags of a head, in order, and nothing else: one linear scan, so that a head
+ * of many thousand other elements (anyone can serve one) costs no more than reading it. Parsing such a
+ * head as a whole held the server's one thread for most of a second per page.
+ */
+function metadataTags(head: string): string {
+  const lower = head.toLowerCase();
+  const nameEnds = (at: number) => /[\s/>]/.test(lower[at] ?? ">");
+  /** The index after the ">" that closes the tag opened at `start`, quotes respected; -1 if none. */
+  const tagEnd = (start: number) => {
+    let quote = "";
+    for (let i = start + 1; i < lower.length; i++) {
+      const c = lower[i]!;
+      if (quote) { if (c === quote) quote = ""; } else if (c === '"' || c === "'") quote = c;
+      else if (c === ">") return i + 1;
+    }
+    return -1;
+  };
+  let out = "";
+  let i = 0;
+  for (;;) {
+    const lt = lower.indexOf("<", i);
+    if (lt === -1) return out;
+    if (lower.startsWith("!--", lt + 1)) {
+      const end = lower.indexOf("-->", lt + 4);
+      if (end === -1) return out;
+      i = end + 3;
+      continue;
+    }
+    const skipped = SKIPPED.find((name) => lower.startsWith(name, lt + 1) && nameEnds(lt + 1 + name.length));
+    if (skipped) {
+      const end = lower.indexOf(`</${skipped}`, lt);
+      if (end === -1) return out;
+      i = end + 2;
+      continue;
+    }
+    if (lower.startsWith("title", lt + 1) && nameEnds(lt + 6)) {
+      const end = lower.indexOf("</title", lt);
+      if (end === -1) return out;
+      const close = tagEnd(end);
+      out += head.slice(lt, close === -1 ? end : close);
+      i = end + 7;
+      continue;
+    }
+    if (lower.startsWith("meta", lt + 1) && nameEnds(lt + 5)) {
+      const close = tagEnd(lt);
+      if (close === -1) return out;
+      out += head.slice(lt, close);
+      i = close;
+      continue;
+    }
+    i = lt + 1;
+  }
+}
+
 interface MetaElement {
   attributes: ArrayLike<{ name: string; value: string }>;
 }
@@ -113,12 +171,12 @@ function attribute(element: MetaElement, name: string): string | null {
 /** Title and description of an HTML body as fetched, with its Content-Type header ("" when none). */
 export function extractMetadata(body: Uint8Array, contentTypeHeader: string): PageMetadata {
   try {
-    const html = headOf(decoderForPage(body, contentTypeHeader).decode(body));
-    const { document } = parseHTML(html);
+    const html = metadataTags(headOf(decoderForPage(body, contentTypeHeader).decode(body)));
+    // linkedom reads what is left: entities, attribute quoting, upper-case names.
+    const { document } = parseHTML(`<!doctype html><html><head>${html}</head></html>`);
 
     let title: string | null = null;
     for (const element of document.querySelectorAll("title")) {
-      if (element.closest("svg")) continue; // an inline icon's <title> is not the page's
       title = cleanText(element.textContent, MAX_TITLE_LENGTH);
       break;
     }

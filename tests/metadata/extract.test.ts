@@ -112,3 +112,15 @@ test("other legacy charsets the page names are honoured", () => {
   const cp1251 = new Uint8Array([...utf8('<meta charset="windows-1251"><title>'), 0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2, ...utf8("</title>")]);
   expect(extractMetadata(cp1251, "text/html").title).toBe("Привет");
 });
+
+test("only the head's own <title> and <meta> count: none inside comments, scripts, styles or inline SVG", () => {
+  const html = `<head><!-- <title>Commented</title> --><script>document.write("<title>Scripted</title>")</script>
+    <style>/* <meta name="description" content="Styled"> */</style><svg><title>Icon</title></svg>
+    <TITLE lang="en">Real &amp; true</TITLE><meta content="a > b" name="description"></head>`;
+  expect(extract(html)).toEqual({ title: "Real & true", description: "a > b" });
+});
+
+test("a head of 200,000 other elements still gives its title and description", () => {
+  const html = `<head>${"<a>x</a>".repeat(200_000)}<title>Found</title><meta name="description" content="Also found"></head>`;
+  expect(extract(html)).toEqual({ title: "Found", description: "Also found" });
+});
