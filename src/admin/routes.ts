@@ -5,7 +5,7 @@ import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie, type S
 import { ApiError } from "../http/errors";
 import { throwIfUnreadable } from "../http/plugin";
 import { securityHeaders } from "../http/html";
-import type { RateLimiter } from "../http/rate-limit";
+import { createRateLimiter, type RateLimiter } from "../http/rate-limit";
 import { clientIp } from "../redirect/visitor";
 import { checkLogin, type UserDeps } from "../users/service";
 import { presentUser } from "../users/routes";
@@ -43,6 +43,7 @@ export function adminRoutes(deps: AdminDeps) {
     return id ? { id, row: await deps.sessions.find(id, deps.now()) } : null;
   };
 
+  const loginsPerClient = createRateLimiter({ limit: 30, windowMs: 60_000 });
   return new Elysia({ prefix: "/admin" })
     // Bodies are read as the API reads them (JSON, at most 1 MB; see http/plugin.ts).
     .onTransform(({ body }) => throwIfUnreadable(body))
@@ -56,7 +57,10 @@ export function adminRoutes(deps: AdminDeps) {
       if (!isJson(request)) throw new ApiError(415, { body: ["Send the login as JSON (Content-Type: application/json)."] });
       const ip = clientIp({ headers: request.headers, socketIp: (server as Server)?.requestIP(request)?.address ?? null, trustProxy: deps.config.trustProxy });
       const key = `${ip ?? "?"}|${body.email.trim().toLowerCase()}`;
-      const limit = deps.loginLimiter.hit(key);
+      // Per client and email (10 a minute), and per client whatever the email (30): each try costs an
+      // argon2 hash, and new emails must not make it free.
+      const perClient = loginsPerClient.hit(ip ?? "?");
+      const limit = perClient.allowed ? deps.loginLimiter.hit(key) : perClient;
       if (!limit.allowed) {
         throw new ApiError(429, { email: ["Too many attempts; wait a minute."] }, { "retry-after": String(limit.retryAfterSeconds) });
       }

@@ -126,6 +126,14 @@ describe("admin sessions", () => {
     expect((await k.handle("/api/me", { headers: { cookie: s.cookie } })).status).toBe(401);
   });
 
+  test("one client trying many emails is limited too: 30 logins a minute, whatever the emails", async () => {
+    const k = testApp({ config: { trustProxy: true } });
+    const from = (ip: string, i: number) => login(k, `nobody-${i}@example.com`, "wrong", { "x-forwarded-for": ip });
+    for (let i = 0; i < 30; i++) expect((await from("203.0.113.5", i)).status).toBe(422);
+    expect((await from("203.0.113.5", 30)).status).toBe(429);
+    expect((await from("198.51.100.5", 31)).status).toBe(422);
+  });
+
   test("a password change ends the user's other sessions; the one that changed it stays, and so does the API token", async () => {
     const k = testApp();
     const u = await k.user();
