@@ -1,6 +1,6 @@
 // The kurz command: serve | migrate | user create | user token | backup.
 import { Database } from "bun:sqlite";
-import { chmodSync, existsSync, statSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createApp, createDeps, serveApp } from "./app";
 import { ConfigError, configOptions, loadConfig, type Config } from "./config";
@@ -178,13 +178,20 @@ function backup(config: Config, target: string | undefined): void {
   if (!target) fail("kurz backup needs the file to write, e.g. kurz backup kurz-2026-11-27.sqlite", 2);
   if (config.db === ":memory:") fail("an in-memory database cannot be backed up", 2);
   if (!existsSync(config.db)) fail(`there is no database at ${config.db}`);
-  if (existsSync(target)) fail(`${target} exists already; name a new file`);
+  // lstat, not exists: a link (even one to nothing) would be written through.
+  if (lstatSync(target, { throwIfNoEntry: false })) fail(`${target} exists already; name a new file`);
   // Read-only: a backup changes nothing, not even by migrating an older database.
   let db: Database | undefined;
   try {
     db = new Database(config.db, { readonly: true });
-    db.query("VACUUM INTO ?").run(target);
-    chmodSync(target, 0o600); // it holds what the database holds
+    // It holds what the database holds: the owner's alone from its first byte, not once it is written.
+    const umask = process.umask(0o077);
+    try {
+      db.query("VACUUM INTO ?").run(target);
+    } finally {
+      process.umask(umask);
+    }
+    chmodSync(target, 0o600);
   } catch (error) {
     fail(`cannot back up ${config.db} to ${target}: ${(error as Error).message}`);
   } finally {

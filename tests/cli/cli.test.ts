@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { configOptions } from "../../src/config";
@@ -435,6 +435,11 @@ describe("serve on a server: one line for what stops it, nothing lost", () => {
     const again = kurz(db, "backup", target);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("exists already");
+    // A link, even to nothing, is not written through.
+    const link = join(dirname(db), "dangling.sqlite");
+    symlinkSync(join(dirname(db), "elsewhere.sqlite"), link);
+    expect(kurz(db, "backup", link).code).toBe(1);
+    expect(existsSync(join(dirname(db), "elsewhere.sqlite"))).toBe(false);
   }, 60_000);
 
   test("words after the command are refused, not ignored", () => {
