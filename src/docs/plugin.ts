@@ -5,7 +5,7 @@ import bundle from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
 import css from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import { cspHash, html, htmlResponse, SafeHtml } from "../http/html";
 
-const init = `window.onload=function(){window.ui=SwaggerUIBundle({url:"/swagger/json",dom_id:"#swagger-ui",deepLinking:true,persistAuthorization:true})}`;
+const init = `window.onload=function(){window.ui=SwaggerUIBundle({url:"/swagger/json",dom_id:"#swagger-ui",deepLinking:true,persistAuthorization:false})}`;
 const csp = `default-src 'none'; script-src 'self' ${cspHash(init)}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; base-uri 'none'; frame-ancestors 'none'`;
 
 const asset = (path: string, type: string) => () =>

@@ -177,6 +177,11 @@ describe("/swagger", () => {
     }
   });
 
+  test("does not keep an API token typed into it in the browser's storage (the origin also serves pixel pages)", async () => {
+    const { html } = await page();
+    expect(html).toContain("persistAuthorization:false");
+  });
+
   test("loads its script and stylesheet from /swagger/assets only, never from another host", async () => {
     const { html } = await page();
     const urls = [...html.matchAll(/\b(?:src|href)\s*=\s*["']([^"']*)["']/gi)].map((m) => m[1]!);
