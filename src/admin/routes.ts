@@ -1,7 +1,7 @@
 // The admin page (/admin, one static page embedded in the binary) and its session endpoints.
 import { Elysia, t } from "elysia";
 import { csrfTokenMatches } from "../auth/plugin";
-import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie, type SessionStore } from "../auth/sessions";
+import { clearedSessionCookie, cookiesSecure, readCookie, SESSION_COOKIE, sessionCookie, type SessionStore } from "../auth/sessions";
 import { ApiError } from "../http/errors";
 import { throwIfUnreadable } from "../http/plugin";
 import { securityHeaders } from "../http/html";
@@ -36,8 +36,7 @@ type Server = { requestIP(r: Request): { address: string } | null } | null;
 const hidden = { detail: { hide: true } };
 
 export function adminRoutes(deps: AdminDeps) {
-  const secure = (request: Request) =>
-    request.url.startsWith("https:") || (deps.config.trustProxy && request.headers.get("x-forwarded-proto") === "https");
+  const secure = (request: Request) => cookiesSecure(request, deps.config);
   const sessionOf = async (request: Request) => {
     const id = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
     return id ? { id, row: await deps.sessions.find(id, deps.now()) } : null;

@@ -56,3 +56,13 @@ export function sessionCookie(id: string, secure: boolean): string {
 export function clearedSessionCookie(secure: boolean): string {
   return `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
 }
+
+/**
+ * Whether cookies set for this request should be Secure: it came over https (to kurz, or to a trusted
+ * proxy that says so), or the install's base URL is https, so its pages are meant to be reached over
+ * TLS even when the proxy in front is not trusted. (Browsers keep Secure cookies on http://localhost.)
+ */
+export function cookiesSecure(request: Request, config: { trustProxy: boolean; baseUrl: string }): boolean {
+  return request.url.startsWith("https:") || config.baseUrl.startsWith("https:")
+    || (config.trustProxy && request.headers.get("x-forwarded-proto") === "https");
+}

@@ -1,5 +1,6 @@
 // GET/HEAD /:slug sends the visitor on; POST /:slug takes a protected link's password.
 import { Elysia } from "elysia";
+import { cookiesSecure } from "../auth/sessions";
 import type { ClickRecorder } from "../clicks/recorder";
 import type { RateLimiter } from "../http/rate-limit";
 import { aliasPattern, isReservedSlug } from "../links/slug";
@@ -20,7 +21,7 @@ export interface RedirectDeps extends ResolveDeps {
   unlocks: Unlocks;
   passwordLimiter: RateLimiter;
   now: () => Date;
-  config: { trustProxy: boolean };
+  config: { trustProxy: boolean; baseUrl: string };
 }
 
 type Server = { requestIP(r: Request): { address: string } | null } | null;
@@ -51,7 +52,7 @@ class VisitContext implements Visitor, VisitorSource {
     return searchOf(this.url);
   }
   get secure(): boolean {
-    return this.url.startsWith("https:") || (this.deps.config.trustProxy && this.headers.get("x-forwarded-proto") === "https");
+    return cookiesSecure(this.request, this.deps.config);
   }
 }
 

@@ -39,6 +39,13 @@ describe("admin sessions", () => {
     expect((await login(k, u.email, PASSWORD, { "x-forwarded-proto": "https" })).setCookie).toContain("; Secure");
   });
 
+  test("the cookie is Secure when the base URL is https, even behind a proxy that is not trusted; not on plain http", async () => {
+    const tls = testApp({ config: { baseUrl: "https://s.example.com" } });
+    expect((await login(tls, (await tls.user()).email)).setCookie).toContain("; Secure");
+    const plain = testApp();
+    expect((await login(plain, (await plain.user()).email, PASSWORD, { "x-forwarded-proto": "https" })).setCookie).not.toContain("Secure");
+  });
+
   test("a wrong password or unknown email is the same 422", async () => {
     const k = testApp();
     const u = await k.user();
