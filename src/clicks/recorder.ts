@@ -4,7 +4,7 @@
 // shutdown loses none; a kill -9 loses at most the last second.
 import { ClockCache, HashedSlots } from "../redirect/cache";
 import type { Geo } from "../redirect/geo";
-import { agentOf, pickClientIp, referrerHost, type Agent } from "../redirect/visitor";
+import { agentOf, MAX_KEY, pickClientIp, referrerHost, type Agent } from "../redirect/visitor";
 import { ROW_ENTRIES, type ClickStore } from "./store";
 
 /** What a redirect hands over, unparsed; the raw IP is only read for the country and never stored. */
@@ -85,8 +85,10 @@ export function createClickRecorder(deps: {
     }
     let referrer: string | null = null;
     if (v.referrer !== null) {
-      let known = referrers.get(v.referrer);
-      if (known === undefined) referrers.set(v.referrer, (known = { host: referrerHost(v.referrer) }));
+      // Cut like agents (visitor.ts): the host is at the start, and a long header must not be a kept key.
+      const key = v.referrer.length > MAX_KEY ? v.referrer.slice(0, MAX_KEY) : v.referrer;
+      let known = referrers.get(key);
+      if (known === undefined) referrers.set(key, (known = { host: referrerHost(key) }));
       referrer = known.host;
     }
     const agent = agentOf(v.userAgent);

@@ -77,6 +77,8 @@ export interface Agent {
 // Every browser names itself; a request that does not is a script or a tool, counted with the bots.
 const noAgent: Agent = { device: null, browser: null, os: null, bot: true };
 const tvAgent = /\bAFT[A-Z0-9]{1,6}\b|Android ?TV|GoogleTV|\bCrKey\b|BRAVIA|SMART-?TV|SmartTV|AppleTV|\bHbbTV\b|\bRoku\b|Web0S|Tizen[^;)]*TV/i;
+/** The longest header kept as a cache key (User-Agent, Referer). */
+export const MAX_KEY = 512;
 // bowser costs ~6 µs a parse; the same few agents make most visits.
 const agents = new ClockCache<Agent>(5000);
 
@@ -86,9 +88,12 @@ const agents = new ClockCache<Agent>(5000);
  */
 export function agentOf(userAgent: string | null): Agent {
   if (!userAgent) return noAgent;
+  // What names an agent fits in 512 characters; a longer header (any client can send 16 KB) is cut
+  // before it becomes a key that the cache keeps.
+  if (userAgent.length > MAX_KEY) userAgent = userAgent.slice(0, MAX_KEY);
   let agent = agents.get(userAgent);
   if (agent === undefined) {
-    const parser = Bowser.getParser(userAgent.slice(0, 1024));
+    const parser = Bowser.getParser(userAgent);
     // bowser takes most Android-based TVs (Fire TV, Google TV, Bravia) for phones or tablets, and isbot
     // takes an Apple TV for a bot; they name themselves as TVs.
     const platform = tvAgent.test(userAgent) ? "tv" : parser.getPlatformType(true);
