@@ -14,5 +14,7 @@ WORKDIR /data
 VOLUME /data
 ENV KURZ_DB=/data/kurz.sqlite PORT=8080
 EXPOSE 8080
+# The image has no curl: the binary asks its own /healthz on $PORT.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=10s CMD ["/usr/local/bin/kurz", "health"]
 ENTRYPOINT ["/usr/local/bin/kurz"]
 CMD ["serve"]

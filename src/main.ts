@@ -24,6 +24,7 @@ Usage:
                                create a user (--api grants api.access); prints JSON
   kurz user token --email E    issue a new API token (the old one stops working); prints JSON
   kurz backup FILE             copy the database to FILE, consistent even while it serves
+  kurz health                  exit 0 if the server on --port answers /healthz ok (for HEALTHCHECK)
   kurz --help | --version
 
 Options (flag, environment variable, default):
@@ -200,6 +201,20 @@ function backup(config: Config, target: string | undefined): void {
   console.log(`kurz: ${config.db} backed up to ${target} (${statSync(target).size.toLocaleString("en")} bytes)`);
 }
 
+/** Asks the local server's /healthz (on --port, over loopback): exit 0 when it answers ok, 1 otherwise. */
+async function health(config: Config): Promise<void> {
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  const url = `http://${hostPort(host, config.port)}/healthz`;
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    const body = (await response.json()) as { status?: string };
+    if (response.ok && body.status === "ok") return void console.log(`kurz: ${url} ok`);
+    fail(`${url} answered ${response.status} ${body.status ?? ""}`.trim());
+  } catch (error) {
+    fail(`${url}: ${(error as Error).message}`);
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -231,6 +246,8 @@ async function main(argv: string[]): Promise<void> {
       return userCommand(sub, values, config);
     case "backup":
       return backup(config, sub);
+    case "health":
+      return health(config);
     default:
       fail(`unknown command "${command}"; see kurz --help`, 2);
   }

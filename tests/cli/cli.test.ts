@@ -442,6 +442,20 @@ describe("serve on a server: one line for what stops it, nothing lost", () => {
     expect(existsSync(join(dirname(db), "elsewhere.sqlite"))).toBe(false);
   }, 60_000);
 
+  test("kurz health exits 0 while a server answers on the port, 1 when none does", async () => {
+    const db = tempDb();
+    let port = 0;
+    await serving(db, admin, async (p) => {
+      port = p;
+      const run = Bun.spawnSync(["bun", "src/main.ts", "health", "--port", String(p), "--host", "127.0.0.1"], { cwd: root, env: envFor(db), stdout: "pipe", stderr: "pipe" });
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout.toString()).toContain("/healthz ok");
+    });
+    const down = Bun.spawnSync(["bun", "src/main.ts", "health", "--port", String(port)], { cwd: root, env: envFor(db), stdout: "pipe", stderr: "pipe" });
+    expect(down.exitCode).toBe(1);
+    expectNoStackTrace(down.stderr.toString());
+  }, 30_000);
+
   test("words after the command are refused, not ignored", () => {
     const run = kurz(tempDb(), "serve", "extra");
     expect(run.code).toBe(2);
