@@ -384,6 +384,32 @@ describe.skipIf(!hasChromium)("the admin page in headless Chromium", () => {
     expect(problems).toEqual([]);
   }, 30_000);
 
+  test("leaving the link form with unsaved changes asks first; untouched, it just leaves", async () => {
+    const made = (await api("POST", "/api/links/create", { long_url: "https://example.com/unsaved", title: "Before" })).body.link;
+    const { page, problems } = await newPage();
+    await logIn(page);
+    await page.goto(`${base}/admin#/links/${made.id}/edit`);
+    const title = page.locator("input[name=title]");
+    await title.waitFor();
+    await title.fill("After, not saved");
+    await page.locator("form.link-form a.btn", { hasText: "Cancel" }).click();
+    await page.locator("dialog.dialog").waitFor();
+    await page.locator("dialog.dialog button", { hasText: "Cancel" }).click();
+    expect(page.url()).toEndWith(`#/links/${made.id}/edit`);
+    expect(await title.inputValue()).toBe("After, not saved");
+    await page.locator("form.link-form a.btn", { hasText: "Cancel" }).click();
+    await page.locator("dialog.dialog button[data-confirm]").click();
+    await page.waitForURL(new RegExp(`#/links/${made.id}$`));
+    expect((await api("GET", `/api/links/${made.id}`)).body.link.title).toBe("Before");
+    // Untouched, Cancel leaves at once.
+    await page.goto(`${base}/admin#/links/${made.id}/edit`);
+    await title.waitFor();
+    await page.locator("form.link-form a.btn", { hasText: "Cancel" }).click();
+    await page.waitForURL(new RegExp(`#/links/${made.id}$`));
+    expect(await page.locator("dialog.dialog").count()).toBe(0);
+    expect(problems).toEqual([]);
+  }, 30_000);
+
   test("the main screens are captured at 1280×800 and 390×844 for a human to look at", async () => {
     const made = await api("POST", "/api/links/create", {
       long_url: "https://www.example.com/blog/2026/how-we-cut-our-cloud-bill-in-half", title: "How we cut our cloud bill in half",
@@ -411,6 +437,7 @@ describe.skipIf(!hasChromium)("the admin page in headless Chromium", () => {
       await shoot(page, "link-form", width);
 
       await page.goto(`${base}/admin#/links/${link.id}`);
+      await page.locator("dialog.dialog button[data-confirm]").click(); // leave the filled form unsaved
       await waitForClicks(page, 5);
       await page.locator(".bar-chart").waitFor();
       await page.locator(".qr-img").evaluate((img: HTMLImageElement) => img.decode());

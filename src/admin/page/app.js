@@ -534,7 +534,13 @@
     return { parts: (path || "links").split("/").filter(Boolean), params: new URLSearchParams(query || "") };
   }
 
+  // A screen with unsaved changes sets this (the link form): leaving it asks first.
+  let unsaved = null;
+  let shownHash = location.hash;
+
   function route() {
+    unsaved = null;
+    shownHash = location.hash;
     if (!state.user) { renderLogin(); return; }
     if (!shell || shell.user !== state.user || !root.contains(shell.frame)) buildShell();
     const { parts, params } = parseHash();
@@ -899,6 +905,7 @@
       await busy(submit, async () => {
         try {
           const data = editing ? await api("PATCH", `/api/links/${link.id}`, body) : await api("POST", "/api/links/create", body);
+          saved = true;
           toast(editing ? "Changes saved" : "Link created");
           go(`#/links/${data.link.id}`);
         } catch (error) {
@@ -906,6 +913,9 @@
         }
       });
     });
+    const untouched = JSON.stringify(collect());
+    let saved = false;
+    unsaved = () => !saved && form.isConnected && JSON.stringify(collect()) !== untouched;
     setTimeout(() => (editing ? title : longUrl).focus(), 0);
     return form;
   }
@@ -1406,7 +1416,17 @@
 
   // ---------------------------------------------------------------- start
 
-  window.addEventListener("hashchange", () => { if (state.user) route(); });
+  window.addEventListener("hashchange", async () => {
+    if (!state.user) return;
+    if (unsaved && unsaved()) {
+      const target = location.hash;
+      history.replaceState(null, "", shownHash); // stay until the answer
+      if (!await confirmDialog({ title: "Leave without saving?", text: "The changes on this page are not saved yet.", confirm: "Leave", danger: true })) return;
+      history.replaceState(null, "", target);
+    }
+    route();
+  });
+  window.addEventListener("beforeunload", (event) => { if (unsaved && unsaved()) event.preventDefault(); });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && shell && shell.frame.classList.contains("nav-open")) {
       shell.frame.classList.remove("nav-open");
