@@ -158,7 +158,8 @@ function renderError(code: string | number, thrown: unknown, request: Request, l
   const cause = (thrown as { cause?: unknown }).cause;
   const error = code === "PARSE" && cause instanceof ApiError ? cause : thrown;
   if (error instanceof ApiError) {
-    if (!api && error.status === 413) return new Response("Payload Too Large", { status: 413 });
+    // A password form's 413 is a plain page; the API's and the admin page's, JSON like their other errors.
+    if (error.status === 413 && !readsJsonBody(request)) return new Response("Payload Too Large", { status: 413 });
     return json(error.status, errorBody(error.messages), error.headers);
   }
   if (code === "VALIDATION") {

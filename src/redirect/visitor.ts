@@ -76,7 +76,7 @@ export interface Agent {
 
 // Every browser names itself; a request that does not is a script or a tool, counted with the bots.
 const noAgent: Agent = { device: null, browser: null, os: null, bot: true };
-const tvAgent = /\bAFT[A-Z0-9]{1,6}\b|Android ?TV|GoogleTV|\bCrKey\b|BRAVIA|SMART-?TV|SmartTV|AppleTV|\bHbbTV\b|\bRoku\b|Web0S|Tizen[^;)]*TV/i;
+const tvAgent = /\bAFT[A-Z0-9]{1,6}\b|Android ?TV|GoogleTV|\bCrKey\b|BRAVIA|SMART-?TV|SmartTV|Apple ?TV|\bHbbTV\b|\bRoku\b|Web0S|Tizen[^;)]*TV/i;
 /** The longest header kept as a cache key (User-Agent, Referer). */
 export const MAX_KEY = 512;
 // bowser costs ~6 µs a parse; the same few agents make most visits.

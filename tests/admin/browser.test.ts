@@ -410,6 +410,22 @@ describe.skipIf(!hasChromium)("the admin page in headless Chromium", () => {
     expect(problems).toEqual([]);
   }, 30_000);
 
+  test("a visitor types a link's password in the form and lands on its destination on another origin", async () => {
+    // localhost is another origin than 127.0.0.1: a CSP that kept forms to their own origin would stop the redirect.
+    const destination = `${base.replace("127.0.0.1", "localhost")}/healthz`;
+    const made = (await api("POST", "/api/links/create", { long_url: destination, password: "open sesame" })).body.link;
+    const { page, problems } = await newPage();
+    await page.goto(made.short_url);
+    await page.locator("input[name=password]").fill("wrong guess");
+    await page.locator("button[type=submit]").click();
+    await page.locator(".error").waitFor();
+    await page.locator("input[name=password]").fill("open sesame");
+    await page.locator("button[type=submit]").click();
+    await page.waitForURL(destination);
+    expect(await page.locator("body").innerText()).toContain('"status":"ok"');
+    expect(problems).toEqual([]);
+  }, 30_000);
+
   test("the main screens are captured at 1280×800 and 390×844 for a human to look at", async () => {
     const made = await api("POST", "/api/links/create", {
       long_url: "https://www.example.com/blog/2026/how-we-cut-our-cloud-bill-in-half", title: "How we cut our cloud bill in half",

@@ -169,6 +169,7 @@ describe("the admin login's body is read as the API's is", () => {
     const { k } = await setup();
     const big = await login(k, JSON.stringify({ email: "a@b.c", password: "x".repeat(1024 * 1024) }));
     expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({ status: "error", messages: { body: ["The request body may be at most 1 MB."] } });
     expect((await answer(login(k, "[1]"))).status).toBe(422);
   });
 

@@ -9,8 +9,9 @@ padding:.65rem .8rem;border:1px solid #c9ceda;border-radius:8px}button{margin-to
 padding:.7rem;border:0;border-radius:8px;background:#3454d1;color:#fff;cursor:pointer}.error{color:#b42318}.code{font-size:3rem;
 font-weight:700;color:#3454d1;margin:0}`;
 
-// form-action: the password form posts back to its own short URL and nowhere else.
-const csp = `default-src 'none'; style-src ${cspHash(style)}; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+// No form-action: Chromium applies it to the redirect that follows a right password too, and the
+// destination is always another origin.
+const csp = `default-src 'none'; style-src ${cspHash(style)}; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'`;
 
 export function page(title: string, content: SafeHtml, status = 200, headers: Record<string, string> = {}): Response {
   const body = html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title><style>${new SafeHtml(style)}</style></head><body><main>${content}</main></body></html>`;
