@@ -59,10 +59,12 @@ export function clearedSessionCookie(secure: boolean): string {
 
 /**
  * Whether cookies set for this request should be Secure: it came over https (to kurz, or to a trusted
- * proxy that says so), or the install's base URL is https, so its pages are meant to be reached over
- * TLS even when the proxy in front is not trusted. (Browsers keep Secure cookies on http://localhost.)
+ * proxy that says so), or it names the host of an https base URL, which is reached over TLS even when
+ * the proxy in front is not trusted. Reached another way (http://<ip>:8080 while setting up), a Secure
+ * cookie would not be kept and logging in would fail.
  */
 export function cookiesSecure(request: Request, config: { trustProxy: boolean; baseUrl: string }): boolean {
-  return request.url.startsWith("https:") || config.baseUrl.startsWith("https:")
-    || (config.trustProxy && request.headers.get("x-forwarded-proto") === "https");
+  if (request.url.startsWith("https:")) return true;
+  if (config.trustProxy && request.headers.get("x-forwarded-proto") === "https") return true;
+  return config.baseUrl.startsWith("https:") && request.headers.get("host") === new URL(config.baseUrl).host;
 }

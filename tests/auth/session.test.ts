@@ -39,9 +39,11 @@ describe("admin sessions", () => {
     expect((await login(k, u.email, PASSWORD, { "x-forwarded-proto": "https" })).setCookie).toContain("; Secure");
   });
 
-  test("the cookie is Secure when the base URL is https, even behind a proxy that is not trusted; not on plain http", async () => {
+  test("the cookie is Secure on an https base URL's host, even behind a proxy that is not trusted; not by IP or on plain http", async () => {
     const tls = testApp({ config: { baseUrl: "https://s.example.com" } });
-    expect((await login(tls, (await tls.user()).email)).setCookie).toContain("; Secure");
+    const email = (await tls.user()).email;
+    expect((await login(tls, email, PASSWORD, { host: "s.example.com" })).setCookie).toContain("; Secure");
+    expect((await login(tls, email, PASSWORD, { host: "203.0.113.5:8080" })).setCookie).not.toContain("Secure");
     const plain = testApp();
     expect((await login(plain, (await plain.user()).email, PASSWORD, { "x-forwarded-proto": "https" })).setCookie).not.toContain("Secure");
   });
