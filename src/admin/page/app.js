@@ -234,6 +234,8 @@
   function toast(message, kind) {
     const node = h("div", { class: ["toast", kind === "error" ? "toast-error" : null] }, icon(kind === "error" ? "alert" : "check"), h("span", null, message));
     toasts.append(node);
+    // The newest two stay; older ones go at once rather than pile up over the page.
+    while (toasts.childElementCount > 2) toasts.firstElementChild.remove();
     setTimeout(() => node.classList.add("toast-out"), 3200);
     setTimeout(() => node.remove(), 3600);
   }
