@@ -1,7 +1,7 @@
 // HTTP concerns every route shares: the JSON body reader, the 1 MB limit and rendering every error.
 import { Elysia } from "elysia";
 import { notFoundPage } from "../redirect/pages";
-import { ApiError, errorBody, type Messages } from "./errors";
+import { ApiError, errorBody, Problems, type Messages } from "./errors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -133,6 +133,36 @@ function validationErrors(error: unknown): ValueErrorLike[] {
   }
 }
 
+/** The messages of an Elysia validation error, in the seed's shape. */
+function schemaMessages(error: unknown): Messages {
+  return validationMessages(validationErrors(error));
+}
+
+/** `rest`: the body without the fields the schema refused, which `refused` names. */
+type FieldCheck = (rest: Record<string, unknown>, problems: Problems, refused: Set<string>) => void;
+const fieldChecks = new WeakMap<Request, FieldCheck>();
+
+/**
+ * For a route whose own checks go beyond its schema (a create's URLs, aliases, dates): when the body
+ * fails the schema (a field of the wrong type), `check` runs on the fields the schema did not refuse,
+ * and its messages are answered with the schema's, so a client hears of every bad field at once.
+ * Call it from the route's transform hook (it runs before validation).
+ */
+export function checkFieldsOnSchemaFailure(request: Request, check: FieldCheck): void {
+  fieldChecks.set(request, check);
+}
+
+function validationAnswer(error: unknown, request: Request, body: unknown): Messages {
+  const fromSchema = schemaMessages(error);
+  const check = fieldChecks.get(request);
+  if (!check || typeof body !== "object" || body === null || Array.isArray(body)) return fromSchema;
+  const refused = new Set(Object.keys(fromSchema).map((key) => key.split(".")[0]!));
+  if (refused.has("body")) return fromSchema;
+  const problems = new Problems();
+  check(Object.fromEntries(Object.entries(body).filter(([key]) => !refused.has(key))), problems, refused);
+  return { ...problems.messages, ...fromSchema };
+}
+
 /** Drops top-level keys named like Object.prototype members (see parseApiBody) from bodies and queries. */
 function dropInheritedNames(value: unknown): void {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return;
@@ -152,7 +182,7 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 }
 
 /** Renders any error as the seed's envelope on API paths and as a page elsewhere. */
-function renderError(code: string | number, thrown: unknown, request: Request, log: (message: string, error: unknown) => void): Response {
+function renderError(code: string | number, thrown: unknown, request: Request, body: unknown, log: (message: string, error: unknown) => void): Response {
   const api = isApi(request);
   // Elysia wraps what a parse hook throws in its own ParseError.
   const cause = (thrown as { cause?: unknown }).cause;
@@ -162,9 +192,7 @@ function renderError(code: string | number, thrown: unknown, request: Request, l
     if (error.status === 413 && !readsJsonBody(request)) return new Response("Payload Too Large", { status: 413 });
     return json(error.status, errorBody(error.messages), error.headers);
   }
-  if (code === "VALIDATION") {
-    return json(422, errorBody(validationMessages(validationErrors(error))));
-  }
+  if (code === "VALIDATION") return json(422, errorBody(validationAnswer(error, request, body)));
   if (code === "PARSE") return json(400, errorBody({ body: ["The request body could not be read."] }));
   if (code === "NOT_FOUND") return api ? apiNotFound() : notFoundPage();
   log("unexpected error", error);
@@ -182,8 +210,8 @@ export function httpBasics(log: (message: string, error: unknown) => void) {
       // Other bodies (a link's password form) are small: one declared over the limit is refused unread.
       if (Number(request.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) throw tooLarge();
     })
-    .onError({ as: "global" }, ({ code, error, request, set }) => {
-      const response = renderError(code, error, request, log);
+    .onError({ as: "global" }, ({ code, error, request, set, body }) => {
+      const response = renderError(code, error, request, body, log);
       // For the access log (set is what onAfterResponse sees of this request).
       set.status = response.status;
       return response;

@@ -3,10 +3,11 @@ import { Elysia, t } from "elysia";
 import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import type { ClickStore } from "../clicks/store";
 import { errorResponses } from "../http/envelope";
+import { checkFieldsOnSchemaFailure } from "../http/plugin";
 import { idParams, wholeNumber } from "../http/schema";
-import { createLinkBody, linkJson, patchLinkBody } from "./model";
+import { createLinkBody, linkJson, patchLinkBody, type CreateLinkBody } from "./model";
 import { presentLink } from "./present";
-import { createLinks, deleteLink, listLinks, ownedLink, updateLink, type LinkDeps } from "./service";
+import { checkCreate, checkPatch, createLinks, deleteLink, listLinks, ownedLink, updateLink, type LinkDeps, type PatchLinkBody } from "./service";
 import type { LinkRecord } from "./store";
 
 // Clients (the seed's PHP example among them) send null for "not given"; in a PATCH it means "clear".
@@ -45,7 +46,15 @@ export function linkRoutes(deps: LinkRouteDeps) {
       const links = (await createLinks(deps, user, body)).map((r) => presentLink(r, deps.config.baseUrl));
       return body.multiple_urls ? { status: "success" as const, links } : { status: "success" as const, link: links[0]! };
     }, {
-      transform: takeNulls,
+      transform: (context) => {
+        takeNulls(context);
+        // A field of the wrong type is answered together with what the other fields' checks find.
+        checkFieldsOnSchemaFailure(context.request, (rest, problems, refused) => {
+          checkCreate(rest as CreateLinkBody, deps.now(), problems);
+          // A destination was sent, of the wrong type: its own message says so, not "required".
+          if (refused.has("long_url") || refused.has("multiple_urls")) delete problems.messages.long_url;
+        });
+      },
       // The global API parser reads the body; naming "json" here documents it as application/json.
       parse: "json",
       body: createLinkBody,
@@ -88,7 +97,10 @@ export function linkRoutes(deps: LinkRouteDeps) {
       const record = await updateLink(deps, user, params.id, body, nulls.get(request) ?? new Set());
       return { status: "success" as const, link: (await present([record]))[0]! };
     }, {
-      transform: takeNulls,
+      transform: (context) => {
+        takeNulls(context);
+        checkFieldsOnSchemaFailure(context.request, (rest, problems) => void checkPatch(rest as PatchLinkBody, nulls.get(context.request) ?? new Set(), deps.now(), problems));
+      },
       parse: "json",
       params: idParams,
       body: patchLinkBody,

@@ -132,9 +132,8 @@ async function checkOwnership(deps: LinkDeps, user: UserRow, fields: CheckedFiel
 
 const aliasTaken = () => new ApiError(422, { alias: ["This alias is already taken."] });
 
-/** Creates one link per destination, all or none. */
-export async function createLinks(deps: LinkDeps, user: UserRow, body: CreateLinkBody): Promise<LinkRecord[]> {
-  const problems = new Problems();
+/** What a create body asks for, checked without the database: the destinations and the other fields. */
+export function checkCreate(body: CreateLinkBody, now: Date, problems: Problems): { urls: string[]; fields: CheckedFields } {
   const urls: string[] = [];
   if (body.long_url !== undefined && body.multiple_urls !== undefined) {
     problems.add("multiple_urls", "The multiple_urls field cannot be used together with long_url.");
@@ -152,7 +151,14 @@ export async function createLinks(deps: LinkDeps, user: UserRow, body: CreateLin
   } else {
     problems.add("long_url", "The long_url field is required (or multiple_urls).");
   }
-  const fields = checkFields(body.multiple_urls ? { ...body, alias: undefined } : body, new Set(), deps.now(), problems);
+  const fields = checkFields(body.multiple_urls ? { ...body, alias: undefined } : body, new Set(), now, problems);
+  return { urls, fields };
+}
+
+/** Creates one link per destination, all or none. */
+export async function createLinks(deps: LinkDeps, user: UserRow, body: CreateLinkBody): Promise<LinkRecord[]> {
+  const problems = new Problems();
+  const { urls, fields } = checkCreate(body, deps.now(), problems);
   problems.throwIfAny();
   await checkOwnership(deps, user, fields);
   const domainId = fields.domainId ?? null;
@@ -199,17 +205,22 @@ export async function ownedLink(deps: LinkDeps, user: UserRow, id: number): Prom
 
 export type PatchLinkBody = Omit<CreateLinkBody, "multiple_urls">;
 
-/** Changes the fields given; `cleared` names the fields sent as null. */
-export async function updateLink(deps: LinkDeps, user: UserRow, id: number, body: PatchLinkBody, cleared: Set<string>): Promise<LinkRecord> {
-  const current = await ownedLink(deps, user, id);
-  const problems = new Problems();
+/** What a PATCH body asks for, checked without the database. */
+export function checkPatch(body: PatchLinkBody, cleared: Set<string>, now: Date, problems: Problems): { longUrl: string | undefined; fields: CheckedFields } {
   let longUrl: string | undefined;
   if (body.long_url !== undefined) {
     longUrl = checkDestination(body.long_url) ?? undefined;
     if (longUrl === undefined) problems.add("long_url", "This url is not valid.");
   } else if (cleared.has("long_url")) problems.add("long_url", "The long_url cannot be cleared.");
   if (cleared.has("disabled")) problems.add("disabled", "The disabled field must be true or false.");
-  const fields = checkFields(body, cleared, deps.now(), problems);
+  return { longUrl, fields: checkFields(body, cleared, now, problems) };
+}
+
+/** Changes the fields given; `cleared` names the fields sent as null. */
+export async function updateLink(deps: LinkDeps, user: UserRow, id: number, body: PatchLinkBody, cleared: Set<string>): Promise<LinkRecord> {
+  const current = await ownedLink(deps, user, id);
+  const problems = new Problems();
+  const { longUrl, fields } = checkPatch(body, cleared, deps.now(), problems);
   problems.throwIfAny();
   await checkOwnership(deps, user, fields);
 

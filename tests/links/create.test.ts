@@ -337,6 +337,20 @@ describe("POST /api/links/create — validation (422, one key per bad field)", (
     expect(r.body).toEqual({ status: "error", messages: { long_url: ["This url is not valid."] } });
   });
 
+  test("a field of the wrong type is reported together with every other bad field, in one answer", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const r = await k.create(u.token, { long_url: "ftp://x", alias: "a b", expires_at: "soon", tags: "x", rules: [{ type: "os", key: "x", value: "https://a.example" }] });
+    expect(r.status).toBe(422);
+    expect(Object.keys(r.body.messages).sort()).toEqual(["alias", "expires_at", "long_url", "rules.0.type", "tags"]);
+    // multiple_urls of the wrong type: reported as such, and no "long_url is required".
+    const many = await k.create(u.token, { multiple_urls: "https://a.example", alias: "x y" });
+    expect(Object.keys(many.body.messages).sort()).toEqual(["alias", "multiple_urls"]);
+    const { body } = await k.create(u.token, { long_url: "https://a.example" });
+    const patch = await k.call(u.token, "PATCH", `/api/links/${body.link.id}`, { title: 5, long_url: "javascript:x" });
+    expect(Object.keys(patch.body.messages).sort()).toEqual(["long_url", "title"]);
+  });
+
   test("a field of the wrong type gets a message that fits it", async () => {
     const k = testApp();
     const u = await k.user();
