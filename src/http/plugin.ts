@@ -159,7 +159,11 @@ function validationAnswer(error: unknown, request: Request, body: unknown): Mess
   const refused = new Set(Object.keys(fromSchema).map((key) => key.split(".")[0]!));
   if (refused.has("body")) return fromSchema;
   const problems = new Problems();
-  check(Object.fromEntries(Object.entries(body).filter(([key]) => !refused.has(key))), problems, refused);
+  try {
+    check(Object.fromEntries(Object.entries(body).filter(([key]) => !refused.has(key))), problems, refused);
+  } catch {
+    return fromSchema; // the schema's answer stands on its own
+  }
   return { ...problems.messages, ...fromSchema };
 }
 
