@@ -305,6 +305,10 @@ describe.skipIf(!hasChromium)("the admin page in headless Chromium", () => {
     await page.locator("dialog [data-confirm]").click();
     await page.waitForURL(/#\/links$/);
     expect((await api("GET", `/api/links/${made.id}`)).status).toBe(404);
+    // Back to the deleted link (an old bookmark): no "Try again", a way back to the list.
+    await page.goto(`${base}/admin#/links/${made.id}`);
+    await page.locator(".alert-error a.btn", { hasText: "All links" }).waitFor();
+    expect(await page.locator(".alert-error button", { hasText: "Try again" }).count()).toBe(0);
     await page.locator(".nav-item[data-nav=domains]").click();
     await page.locator(`button[aria-label="Delete ${host}"]`).click();
     await page.locator("dialog [data-confirm]").click();

@@ -365,8 +365,12 @@
   const loading = (text) => h("div", { class: "loading" }, h("span", { class: "spinner", "aria-hidden": "true" }), h("span", null, text || "Loading…"));
 
   function failure(error, retry) {
+    // A 404 (a link deleted meanwhile, an old bookmark) will not change by trying again.
+    const gone = error instanceof ApiFailure && error.status === 404;
     return h("div", { class: "alert alert-error" }, icon("alert"),
-      h("div", null, allMessages(error).map((m) => h("p", null, m)), retry ? button("Try again", { variant: "secondary", class: "mt", onclick: retry }) : null));
+      h("div", null, allMessages(error).map((m) => h("p", null, m)),
+        gone ? h("a", { href: "#/links", class: "btn btn-secondary mt" }, "All links")
+          : retry ? button("Try again", { variant: "secondary", class: "mt", onclick: retry }) : null));
   }
 
   function badge(text, kind, iconName) {
