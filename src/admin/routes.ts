@@ -6,7 +6,7 @@ import { ApiError } from "../http/errors";
 import { throwIfUnreadable } from "../http/plugin";
 import { securityHeaders } from "../http/html";
 import { createRateLimiter, type RateLimiter } from "../http/rate-limit";
-import { clientIp } from "../redirect/visitor";
+import { requestClientIp } from "../redirect/visitor";
 import { checkLogin, type UserDeps } from "../users/service";
 import { presentUser } from "../users/routes";
 import appCss from "./page/app.css" with { type: "file" };
@@ -32,7 +32,6 @@ const asset = (path: string, type: string) => () =>
 
 const isJson = (request: Request) => /^application\/json\s*(;|$)/i.test(request.headers.get("content-type") ?? "");
 
-type Server = { requestIP(r: Request): { address: string } | null } | null;
 const hidden = { detail: { hide: true } };
 
 export function adminRoutes(deps: AdminDeps) {
@@ -54,7 +53,7 @@ export function adminRoutes(deps: AdminDeps) {
       // Only the admin page's fetch can send JSON from this origin: another site's form cannot log a
       // visitor in to an account of its choosing (login CSRF).
       if (!isJson(request)) throw new ApiError(415, { body: ["Send the login as JSON (Content-Type: application/json)."] });
-      const ip = clientIp({ headers: request.headers, socketIp: (server as Server)?.requestIP(request)?.address ?? null, trustProxy: deps.config.trustProxy });
+      const ip = requestClientIp(request, server, deps.config.trustProxy);
       const key = `${ip ?? "?"}|${body.email.trim().toLowerCase()}`;
       // Per client and email (10 a minute), and per client whatever the email (30): each try costs an
       // argon2 hash, and new emails must not make it free.

@@ -6,14 +6,14 @@ import { ApiError, errorBody, Problems, type Messages } from "./errors";
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The path of a request URL without its query ("http://host/api?x=1" → "/api"). */
-export function pathOf(url: string): string {
+function pathOf(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   const query = url.indexOf("?", start);
   return query === -1 ? url.slice(start) : url.slice(start, query);
 }
 
-export const isApiPath = (path: string) => path.startsWith("/api/") || path === "/api";
-const isApi = (request: Request) => isApiPath(pathOf(request.url));
+const isApiPath = (path: string) => path.startsWith("/api/") || path === "/api";
+export const isApi = (request: Request) => isApiPath(pathOf(request.url));
 
 /** The API and the admin page's session endpoints read their bodies the same way. */
 const readsJsonBody = (request: Request) => {

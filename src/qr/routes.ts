@@ -10,7 +10,7 @@ import { ownedLink, type LinkDeps } from "../links/service";
 import { aliasPattern } from "../links/slug";
 import { ClockCache } from "../redirect/cache";
 import { notFoundPage, tooManyRequestsPage } from "../redirect/pages";
-import { clientIp } from "../redirect/visitor";
+import { requestClientIp } from "../redirect/visitor";
 import { createRateLimiter } from "../http/rate-limit";
 import { resolveShortUrl, type ResolveDeps } from "../redirect/resolve";
 
@@ -44,8 +44,6 @@ async function qrResponse(url: string, query: typeof qrQuery.static): Promise<Re
   return new Response(image, { headers: { ...headers, "content-type": "image/svg+xml; charset=utf-8", "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'" } });
 }
 
-type Server = { requestIP(r: Request): { address: string } | null } | null;
-
 /** The 200 of both QR routes in the OpenAPI document: an image, not JSON. */
 const qrImage = {
   description: "The QR code: SVG, or PNG with `?format=png`",
@@ -58,7 +56,7 @@ export function qrRoutes(deps: QrDeps) {
     .get("/:slug/qr", async ({ params, query, request, server }) => {
       if (params.slug === "api") return apiNotFound();
       if (!aliasPattern.test(params.slug)) return notFoundPage();
-      const ip = clientIp({ headers: request.headers, socketIp: (server as Server)?.requestIP(request)?.address ?? null, trustProxy: deps.config.trustProxy });
+      const ip = requestClientIp(request, server, deps.config.trustProxy);
       const limit = perClient.hit(ip ?? "?");
       if (!limit.allowed) return tooManyRequestsPage(limit.retryAfterSeconds);
       const { domain, link } = await resolveShortUrl(deps, request, params.slug);

@@ -6,13 +6,13 @@ import type { RateLimiter } from "../http/rate-limit";
 import { aliasPattern, isReservedSlug } from "../links/slug";
 import type { RedirectLink } from "../links/store";
 import { withVisitorQuery } from "../links/url";
-import { apiNotFound, isApiPath, pathOf } from "../http/plugin";
+import { apiNotFound, isApi } from "../http/plugin";
 import { hostOf, prepared, resolveShortUrl, type ResolveDeps } from "./resolve";
 import { expiredPage, notFoundPage, passwordPage, tooManyRequestsPage } from "./pages";
 import { pixelPage } from "./pages/pixels";
 import { pickDestination, type Visitor } from "./rules";
 import type { Unlocks } from "./unlock";
-import { agentOf, cdnCountry, clientIp, forwardedIp, visitorCountry, type VisitorSource } from "./visitor";
+import { agentOf, cdnCountry, clientIp, forwardedIp, visitorCountry, type AddressSource, type VisitorSource } from "./visitor";
 import type { Geo } from "./geo";
 
 export interface RedirectDeps extends ResolveDeps {
@@ -24,7 +24,7 @@ export interface RedirectDeps extends ResolveDeps {
   config: { trustProxy: boolean; baseUrl: string };
 }
 
-type Server = { requestIP(r: Request): { address: string } | null } | null;
+type Server = AddressSource;
 
 /** One visit's request, read lazily: most redirects need neither the country nor the agent. */
 class VisitContext implements Visitor, VisitorSource {
@@ -221,7 +221,7 @@ export function redirectRoutes(deps: RedirectDeps) {
   const hidden = { detail: { hide: true } };
   // Any other path (the root, /a/b, /robots.txt) names no link either: on a custom domain with a
   // not-found URL, visitors go there. The API's own paths keep their JSON 404.
-  const elsewhere = ({ request }: { request: Request }) => (isApiPath(pathOf(request.url)) ? apiNotFound() : notFound(request));
+  const elsewhere = ({ request }: { request: Request }) => (isApi(request) ? apiNotFound() : notFound(request));
   return new Elysia({ name: "redirect" })
     .get("/", elsewhere, hidden)
     .get("/*", elsewhere, hidden)

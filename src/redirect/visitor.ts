@@ -52,6 +52,14 @@ export function clientIp({ headers, socketIp, trustProxy }: VisitorSource): stri
   return pickClientIp(trustProxy ? forwardedIp(headers) : null, socketIp);
 }
 
+/** What tells a request's socket address: Bun's server, as Elysia hands it to a handler. */
+export type AddressSource = { requestIP(r: Request): { address: string } | null } | null;
+
+/** clientIp of a request as a handler has it (`server` from Elysia's context). */
+export function requestClientIp(request: Request, server: unknown, trustProxy: boolean): string | null {
+  return clientIp({ headers: request.headers, socketIp: (server as AddressSource)?.requestIP(request)?.address ?? null, trustProxy });
+}
+
 /** The country a trusted CDN put in a header (XX = unknown and T1 = Tor name none). */
 export function cdnCountry(headers: Headers): string | null {
   for (const name of cdnCountryHeaders) {
