@@ -9,6 +9,7 @@ import type { Db } from "./db/open";
 import { docs } from "./docs/plugin";
 import { domainRoutes } from "./domains/routes";
 import { createDomainStore, type DomainStore } from "./domains/store";
+import { apiCors } from "./http/cors";
 import { apiHooks, httpBasics } from "./http/plugin";
 import { createRateLimiter, type RateLimiter } from "./http/rate-limit";
 import { linkRoutes } from "./links/routes";
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps) {
       deps.clicks.served(); // API and admin requests are load too: folding clicks waits for quiet
     })
     .use(httpBasics(deps.log))
+    .use(apiCors())
     .get("/healthz", ({ set }) => {
       if (!deps.started()) {
         set.status = 503;

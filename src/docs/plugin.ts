@@ -21,7 +21,7 @@ export function docs(version: string) {
         info: {
           title: "kurz API",
           version,
-          description: "Create and manage short links. Authenticate with your API token, either as the `api_token` query parameter or as `Authorization: Bearer <token>`. Every answer but a QR image is JSON: `{\"status\":\"success\", …}` or `{\"status\":\"error\",\"messages\":{field:[…]}}`. Bodies are JSON of at most 1 MB; each user may make 6000 requests a minute (KURZ_API_RATE_LIMIT).",
+          description: "Create and manage short links. Authenticate with your API token, either as the `api_token` query parameter or as `Authorization: Bearer <token>`. Every answer but a QR image is JSON: `{\"status\":\"success\", …}` or `{\"status\":\"error\",\"messages\":{field:[…]}}`. Bodies are JSON of at most 1 MB; each user may make 6000 requests a minute (KURZ_API_RATE_LIMIT). Pages on any origin may call the API from a browser with a token (CORS); cookies are never sent cross-origin.",
         },
         tags: [
           { name: "Links", description: "Create short links" },

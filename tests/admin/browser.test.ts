@@ -121,6 +121,56 @@ describe.skipIf(!hasChromium)("the admin page in headless Chromium", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test("a page on another origin creates a link with a token (CORS), but cannot use a logged-in admin's session", async () => {
+    // A browser client elsewhere (a dashboard, a bookmarklet's page): another port is another origin.
+    const elsewhere = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("<!doctype html><title>elsewhere</title>", { headers: { "content-type": "text/html" } }) });
+    try {
+      const { page } = await newPage();
+      await logIn(page); // the browser now holds an admin session cookie for kurz
+      await page.goto(`http://127.0.0.1:${elsewhere.port}/`);
+      const alias = unique("cors");
+      const made = await page.evaluate(async ({ base, token, alias }) => {
+        const response = await fetch(`${base}/api/links/create`, {
+          method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify({ long_url: "https://example.com/from-elsewhere", alias }),
+        });
+        return { status: response.status, body: await response.json() };
+      }, { base, token: apiToken, alias });
+      expect(made.status).toBe(200);
+      expect(made.body.link.short_url).toBe(`${base}/${alias}`);
+      expect((await api("GET", `/api/links/${made.body.link.id}`)).body.link.long_url).toBe("https://example.com/from-elsewhere");
+
+      // An error is readable too, with the header that says when to retry or how to authenticate.
+      const refused = await page.evaluate(async (base) => {
+        const response = await fetch(`${base}/api/me`, { headers: { authorization: "Bearer wrong" } });
+        return { status: response.status, body: await response.json(), auth: response.headers.get("www-authenticate") };
+      }, base);
+      expect(refused).toEqual({ status: 401, body: { status: "error", messages: { api_token: ["This API token is not valid."] } }, auth: "Bearer" });
+
+      // The session cookie is not a credential for other origins: the browser refuses the answer.
+      const withCookie = await page.evaluate(async (base) => {
+        try {
+          const response = await fetch(`${base}/api/me`, { credentials: "include" });
+          return `read ${response.status}`;
+        } catch (error) {
+          return `blocked: ${(error as Error).name}`;
+        }
+      }, base);
+      expect(withCookie).toBe("blocked: TypeError");
+      const session = await page.evaluate(async (base) => {
+        try {
+          const response = await fetch(`${base}/admin/session`, { credentials: "include" });
+          return `read ${response.status}`;
+        } catch (error) {
+          return `blocked: ${(error as Error).name}`;
+        }
+      }, base);
+      expect(session).toBe("blocked: TypeError");
+    } finally {
+      elsewhere.stop(true);
+    }
+  }, 30_000);
+
   test("an admin logs in, creates a link with tags and a device rule, sees it listed, sees its click, takes a new token and logs out", async () => {
     const { context, page, problems } = await newPage();
     const alias = unique("launch");

@@ -200,9 +200,11 @@ export function problemsOf(c: Case, answer: Answer): string[] {
   for (const pattern of stackTrace) {
     if (pattern.test(answer.text) && !pattern.test(sent)) problems.push(`the body looks like a stack trace (${pattern})`);
   }
-  // A QR code (GET /api/links/:id/qr) is the one API answer that is not JSON.
+  // A QR code (GET /api/links/:id/qr) is the one API answer that is not JSON; a CORS preflight (OPTIONS)
+  // is answered 204 without a body.
   const image = answer.status < 400 && answer.contentType.startsWith("image/");
-  if (isApiPath(c.path) && c.method !== "HEAD" && !image) {
+  const preflight = c.method === "OPTIONS" && answer.status === 204 && answer.text === "";
+  if (isApiPath(c.path) && c.method !== "HEAD" && !image && !preflight) {
     let body: unknown;
     try {
       body = JSON.parse(answer.text);
