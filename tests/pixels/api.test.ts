@@ -105,6 +105,28 @@ describe("the pixel page", () => {
     }
   });
 
+  test("with every vendor at once, no script on the page can reach kurz's own origin (where /admin is)", async () => {
+    // Pixel pages are served on the origin of the admin page: a vendor's script (any user's GTM container)
+    // must not be able to read /admin/session or call the API with a logged-in admin's cookie.
+    const k = testApp();
+    const { slug } = await pixelLink(k, Object.keys(examples));
+    const r = await k.handle(`/${slug}`, { headers: BROWSER });
+    const csp = r.headers.get("content-security-policy")!;
+    const directives = new Map(csp.split(/;\s*/).map((d) => [d.split(" ")[0]!, d.split(" ").slice(1)]));
+    expect(directives.get("default-src")).toEqual(["'none'"]);
+    expect(directives.get("form-action")).toEqual(["'none'"]);
+    expect(directives.get("base-uri")).toEqual(["'none'"]);
+    for (const name of ["script-src", "connect-src", "frame-src", "img-src"]) {
+      const sources = directives.get(name)!;
+      expect(sources.length).toBeGreaterThan(0);
+      for (const source of sources) {
+        // Vendors' https hosts or the page's own script hashes; never the page's origin, a scheme, a wildcard host, a nonce or eval.
+        expect(source).toMatch(/^(https:\/\/(\*\.)?[a-z0-9.-]+\.[a-z]+|'sha256-[A-Za-z0-9+/=]+')$/);
+        expect(source).not.toContain("localhost");
+      }
+    }
+  });
+
   test("the destination is escaped on the page", async () => {
     const k = testApp();
     const u = await k.user();
