@@ -1,4 +1,5 @@
 // Settings for a running kurz: flags win over environment, environment over defaults; checked once.
+import { checkDestination } from "./links/url";
 
 export interface Config {
   port: number;
@@ -10,6 +11,10 @@ export interface Config {
   slugLength: number;
   apiRateLimit: number;
   geoipDb: string | null;
+  /** Where a visit to a host's root goes (null: the not-found redirect, else the 404 page). */
+  rootRedirect: string | null;
+  /** Where a visit to a path that names no link goes (null: the 404 page); a custom domain's not_found_url wins. */
+  notFoundRedirect: string | null;
   adminEmail: string | null;
   adminPassword: string | null;
 }
@@ -27,6 +32,8 @@ export const configOptions = {
   slugLength: { flag: "slug-length", env: "KURZ_SLUG_LENGTH", type: "string" },
   apiRateLimit: { flag: "api-rate-limit", env: "KURZ_API_RATE_LIMIT", type: "string" },
   geoipDb: { flag: "geoip-db", env: "KURZ_GEOIP_DB", type: "string" },
+  rootRedirect: { flag: "root-redirect", env: "KURZ_ROOT_REDIRECT", type: "string" },
+  notFoundRedirect: { flag: "not-found-redirect", env: "KURZ_NOT_FOUND_REDIRECT", type: "string" },
 } as const;
 
 export type ConfigFlags = Partial<Record<string, string | boolean | undefined>>;
@@ -62,6 +69,15 @@ function text(value: string | boolean | undefined): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/** An http(s) URL to send visitors to, or null when not given. */
+function destination(value: string | boolean | undefined, name: string): string | null {
+  const given = text(value);
+  if (given === undefined) return null;
+  const url = checkDestination(given);
+  if (url === null) throw new ConfigError(`${name} must be an absolute http(s) URL, got "${given}"`);
+  return url;
+}
+
 export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Config {
   const port = integer(pick(flags, env, "port"), "--port / PORT", 8080, 0, 65535);
   const baseUrl = text(pick(flags, env, "baseUrl")) ?? `http://localhost:${port}`;
@@ -84,6 +100,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     slugLength: integer(pick(flags, env, "slugLength"), "--slug-length / KURZ_SLUG_LENGTH", 6, 4, 32),
     apiRateLimit: integer(pick(flags, env, "apiRateLimit"), "--api-rate-limit / KURZ_API_RATE_LIMIT", 6000, 0, 10_000_000),
     geoipDb: text(pick(flags, env, "geoipDb")) ?? null,
+    rootRedirect: destination(pick(flags, env, "rootRedirect"), "--root-redirect / KURZ_ROOT_REDIRECT"),
+    notFoundRedirect: destination(pick(flags, env, "notFoundRedirect"), "--not-found-redirect / KURZ_NOT_FOUND_REDIRECT"),
     adminEmail: env.KURZ_ADMIN_EMAIL || null,
     adminPassword: env.KURZ_ADMIN_PASSWORD || null,
   };

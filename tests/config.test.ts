@@ -28,6 +28,8 @@ describe("defaults", () => {
       trustProxy: false,
       fetchAllowPrivate: false,
       geoipDb: null,
+      rootRedirect: null,
+      notFoundRedirect: null,
       adminEmail: null,
       adminPassword: null,
     } satisfies Config);
@@ -61,6 +63,8 @@ const cases: Record<Option, { env: string; flag: string | boolean; fromEnv: unkn
   slugLength: { env: "8", flag: "10", fromEnv: 8, fromFlag: 10 },
   apiRateLimit: { env: "100", flag: "0", fromEnv: 100, fromFlag: 0 },
   geoipDb: { env: "/srv/env.mmdb", flag: "/srv/flag.mmdb", fromEnv: "/srv/env.mmdb", fromFlag: "/srv/flag.mmdb" },
+  rootRedirect: { env: "https://env.example/", flag: "https://flag.example/home", fromEnv: "https://env.example/", fromFlag: "https://flag.example/home" },
+  notFoundRedirect: { env: "https://env.example/404", flag: "http://flag.example/", fromEnv: "https://env.example/404", fromFlag: "http://flag.example/" },
 };
 
 describe("flags and environment", () => {
@@ -107,6 +111,13 @@ describe("flags and environment", () => {
 });
 
 describe("invalid values", () => {
+  test("a root or not-found redirect that is no absolute http(s) URL is refused by name", () => {
+    for (const bad of ["example.com", "/home", "javascript:alert(1)", "ftp://example.com/", "https://example.com/\r\nx: y"]) {
+      expect(configError({ "root-redirect": bad }).message).toContain("--root-redirect / KURZ_ROOT_REDIRECT must be an absolute http(s) URL");
+      expect(configError({}, { KURZ_NOT_FOUND_REDIRECT: bad }).message).toContain("--not-found-redirect / KURZ_NOT_FOUND_REDIRECT");
+    }
+  });
+
   test('port "abc" is refused, naming --port', () => {
     expect(configError({ port: "abc" }).message).toContain("--port");
     expect(configError({}, { PORT: "abc" }).message).toContain("--port");

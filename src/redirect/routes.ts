@@ -21,7 +21,7 @@ export interface RedirectDeps extends ResolveDeps {
   unlocks: Unlocks;
   passwordLimiter: RateLimiter;
   now: () => Date;
-  config: { trustProxy: boolean; baseUrl: string };
+  config: { trustProxy: boolean; baseUrl: string; rootRedirect: string | null; notFoundRedirect: string | null };
 }
 
 type Server = AddressSource;
@@ -61,9 +61,9 @@ function redirectTo(location: string, headers?: Record<string, string>): Respons
   return new Response(null, { status: 302, headers: headers ? { ...base, ...headers } : base });
 }
 
-/** A domain's not-found URL as a Location header wants it (serialised: "€" percent-encoded), else the 404 page. */
-function domainNotFound(domain: { notFoundUrl: string | null } | undefined): Response {
-  return domain?.notFoundUrl ? redirectTo(new URL(domain.notFoundUrl).href) : notFoundPage();
+/** A redirect to a URL as a Location header wants it (serialised: "€" percent-encoded), or the 404 page without one. */
+function redirectOr404(url: string | null | undefined): Response {
+  return url ? redirectTo(new URL(url).href) : notFoundPage();
 }
 
 /** The query of a request URL without its "?", or "". */
@@ -93,6 +93,15 @@ function slugOf(url: string): string {
 }
 
 function redirector(deps: RedirectDeps) {
+  /**
+   * What a path that names no link answers: the custom domain's not-found URL when it has one, else the
+   * install's not-found redirect (for the root, its root redirect first), else the 404 page.
+   */
+  function domainNotFound(domain: { notFoundUrl: string | null } | undefined, root = false): Response {
+    const { rootRedirect, notFoundRedirect } = deps.config;
+    return redirectOr404(domain?.notFoundUrl ?? (root ? rootRedirect : null) ?? notFoundRedirect);
+  }
+
   /** The link behind the visit, or the response that replaces it (404, 410, a domain's not-found URL). */
   async function find(visit: VisitContext): Promise<RedirectLink | Response> {
     if (visit.slug === "api") return apiNotFound(); // /api and /api/ are the API's, not a short link's
@@ -103,11 +112,11 @@ function redirector(deps: RedirectDeps) {
     return link;
   }
 
-  /** What a path that is no link answers: the custom domain's not-found URL when it has one, else the 404 page. */
-  async function notFound(request: Request): Promise<Response> {
+  /** What a path that is no link answers, on the request's host (see domainNotFound). */
+  async function notFound(request: Request, root = false): Promise<Response> {
     const host = hostOf(request);
     const domain = await deps.redirectCache.domain(host, () => deps.domains.byHost(host));
-    return domainNotFound(domain);
+    return domainNotFound(domain, root);
   }
 
   function sendOn(link: RedirectLink, visit: VisitContext, headers?: Record<string, string>): Response {
@@ -219,11 +228,11 @@ export function fastRedirects(deps: RedirectDeps): (request: Request, server: Se
 export function redirectRoutes(deps: RedirectDeps) {
   const { get, post, notFound } = redirector(deps);
   const hidden = { detail: { hide: true } };
-  // Any other path (the root, /a/b, /robots.txt) names no link either: on a custom domain with a
-  // not-found URL, visitors go there. The API's own paths keep their JSON 404.
+  // Any other path (the root, /a/b, /favicon.ico) names no link either: visitors go to the not-found
+  // URL of the custom domain or of the install, when there is one. The API's own paths keep their JSON 404.
   const elsewhere = ({ request }: { request: Request }) => (isApi(request) ? apiNotFound() : notFound(request));
   return new Elysia({ name: "redirect" })
-    .get("/", elsewhere, hidden)
+    .get("/", ({ request }) => notFound(request, true), hidden)
     .get("/*", elsewhere, hidden)
     .get("/:slug", ({ request, params, server }) => get(new VisitContext(request, params.slug, server, deps)), hidden)
     .head("/:slug", async ({ request, params, server }) => {

@@ -18,6 +18,8 @@ async function setup(body: Record<string, unknown>, options: Parameters<typeof t
   return { k, u, slug, link: r.body.link };
 }
 
+const BROWSER_UA = { "user-agent": UA.desktop };
+
 const visit = (k: ReturnType<typeof testApp>, path: string, headers: Record<string, string> = {}) =>
   k.handle(path, { headers });
 
@@ -240,5 +242,67 @@ describe("custom domains", () => {
     const r = await visit(k, "/nope", { host: "go.example.com" });
     expect(r.status).toBe(302);
     expect(r.headers.get("location")).toBe("https://example.com/missing");
+  });
+});
+
+describe("the install's root and not-found redirects (--root-redirect, --not-found-redirect)", () => {
+  const config = { rootRedirect: "https://www.example.com/", notFoundRedirect: "https://www.example.com/gone?from=kurz" };
+
+  test("the root goes to the root redirect; a path that names no link, or a disabled link, to the not-found redirect", async () => {
+    const { k, u, slug } = await setup({ long_url: "https://example.com/live" }, { config });
+    const off = await k.create(u.token, { long_url: "https://example.com/off", disabled: true });
+    for (const [path, location] of [
+      ["/", "https://www.example.com/"],
+      ["/?utm_source=x", "https://www.example.com/"],
+      ["/nope", "https://www.example.com/gone?from=kurz"],
+      [`/${off.body.link.hash}`, "https://www.example.com/gone?from=kurz"],
+      ["/a/b/c", "https://www.example.com/gone?from=kurz"],
+      ["/favicon.ico", "https://www.example.com/gone?from=kurz"],
+      ["/has%20space", "https://www.example.com/gone?from=kurz"],
+    ]) {
+      const r = await visit(k, path!, BROWSER_UA);
+      expect([path, r.status, r.headers.get("location")]).toEqual([path, 302, location]);
+      expect(r.headers.get("cache-control")).toContain("no-store");
+    }
+    // Links, the API, the admin page and the health check are what they were.
+    expect((await visit(k, `/${slug}`, BROWSER_UA)).headers.get("location")).toBe("https://example.com/live");
+    const api = await visit(k, "/api/nothing");
+    expect([api.status, await api.json()]).toEqual([404, { status: "error", messages: { route: ["There is no such endpoint."] } }]);
+    expect((await visit(k, "/admin")).status).toBe(200);
+    expect((await visit(k, "/healthz")).status).toBe(200);
+    // Misses are no clicks.
+    await k.deps.clicks.flush();
+    expect((await k.call(u.token, "GET", `/api/links/${off.body.link.id}/stats`)).body.stats.total).toBe(0);
+  });
+
+  test("an expired link still answers its 410 page", async () => {
+    let now = new Date("2030-01-01T00:00:00Z");
+    const { k, slug } = await setup({ long_url: "https://example.com/old", expires_at: "2030-01-02 00:00:00" }, { config, deps: { now: () => now } });
+    now = new Date("2030-01-02T00:00:00Z");
+    expect((await visit(k, `/${slug}`)).status).toBe(410);
+  });
+
+  test("without a root redirect the root goes to the not-found redirect; without either, both are the 404 page", async () => {
+    const only = testApp({ config: { notFoundRedirect: "https://www.example.com/404" } });
+    expect((await visit(only, "/")).headers.get("location")).toBe("https://www.example.com/404");
+    const none = testApp();
+    expect((await visit(none, "/")).status).toBe(404);
+    expect((await visit(none, "/nope")).status).toBe(404);
+  });
+
+  test("a custom domain's own not_found_url wins on its host; a domain without one uses the install's", async () => {
+    const k = testApp({ config });
+    const u = await k.user();
+    await k.deps.domains.insert({ userId: u.id, host: "own.example.com", notFoundUrl: "https://own.example.com/home", createdAt: new Date() });
+    await k.deps.domains.insert({ userId: u.id, host: "bare.example.com", createdAt: new Date() });
+    expect((await visit(k, "/", { host: "own.example.com" })).headers.get("location")).toBe("https://own.example.com/home");
+    expect((await visit(k, "/nope", { host: "own.example.com" })).headers.get("location")).toBe("https://own.example.com/home");
+    expect((await visit(k, "/", { host: "bare.example.com" })).headers.get("location")).toBe("https://www.example.com/");
+    expect((await visit(k, "/nope", { host: "bare.example.com" })).headers.get("location")).toBe("https://www.example.com/gone?from=kurz");
+  });
+
+  test("a redirect URL with non-ASCII characters is sent percent-encoded", async () => {
+    const k = testApp({ config: { rootRedirect: "https://例え.jp/ホーム" } });
+    expect((await visit(k, "/")).headers.get("location")).toBe("https://xn--r8jz45g.jp/%E3%83%9B%E3%83%BC%E3%83%A0");
   });
 });
