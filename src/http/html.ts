@@ -35,6 +35,8 @@ export function cspHash(content: string): string {
 }
 
 export const securityHeaders = {
+  // No kurz page is content to find in a search engine (a password form, a 404, the admin page).
+  "x-robots-tag": "noindex",
   "x-content-type-options": "nosniff",
   "referrer-policy": "strict-origin-when-cross-origin",
   "x-frame-options": "DENY",

@@ -225,6 +225,12 @@ export function fastRedirects(deps: RedirectDeps): (request: Request, server: Se
   };
 }
 
+// Crawlers may follow short links: link previews need to, and search engines index where a redirect
+// leads, not the short URL (kurz's own pages, a password form or a 404, say noindex). The API, the admin
+// page and the docs are not for crawlers. The same on every host.
+const ROBOTS = "User-agent: *\nDisallow: /api/\nDisallow: /admin\nDisallow: /swagger\n";
+const robotsTxt = () => new Response(ROBOTS, { headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "public, max-age=86400" } });
+
 export function redirectRoutes(deps: RedirectDeps) {
   const { get, post, notFound } = redirector(deps);
   const hidden = { detail: { hide: true } };
@@ -232,6 +238,7 @@ export function redirectRoutes(deps: RedirectDeps) {
   // URL of the custom domain or of the install, when there is one. The API's own paths keep their JSON 404.
   const elsewhere = ({ request }: { request: Request }) => (isApi(request) ? apiNotFound() : notFound(request));
   return new Elysia({ name: "redirect" })
+    .get("/robots.txt", robotsTxt, hidden)
     .get("/", ({ request }) => notFound(request, true), hidden)
     .get("/*", elsewhere, hidden)
     .get("/:slug", ({ request, params, server }) => get(new VisitContext(request, params.slug, server, deps)), hidden)

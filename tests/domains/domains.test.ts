@@ -96,12 +96,12 @@ describe("/api/domains", () => {
     expect((await k.handle("/other", { headers: { host: "new.example.com" } })).headers.get("location")).toBe("https://example.com/nf");
   });
 
-  test("any path that names no link on a domain with a not-found URL goes there: its root, /a/b, /robots.txt; the API and pages stay", async () => {
+  test("any path that names no link on a domain with a not-found URL goes there: its root, /a/b, /x.y; the API and pages stay", async () => {
     const k = testApp();
     const u = await k.user();
     await k.call(u.token, "POST", "/api/domains", { host: "nf.example", not_found_url: "https://notfound.example/x" });
     const on = (path: string, host = "nf.example") => k.handle(path, { headers: { host } });
-    for (const path of ["/", "/nope", "/x.y", "/a/b", "/robots.txt"]) {
+    for (const path of ["/", "/nope", "/x.y", "/a/b", "/favicon.ico"]) {
       const r = await on(path);
       expect(r.status, path).toBe(302);
       expect(r.headers.get("location")).toBe("https://notfound.example/x");
@@ -110,7 +110,7 @@ describe("/api/domains", () => {
     const api = await on("/api/nope");
     expect(api.status).toBe(404);
     expect(api.headers.get("content-type")).toContain("application/json");
-    for (const path of ["/admin", "/swagger", "/healthz"]) expect((await on(path)).status, path).toBe(200);
+    for (const path of ["/admin", "/swagger", "/healthz", "/robots.txt"]) expect((await on(path)).status, path).toBe(200);
   });
 
   test("PATCH changes or clears a domain's not-found URL, at once for visitors; someone else's domain is a 404", async () => {

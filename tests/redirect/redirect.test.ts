@@ -306,3 +306,26 @@ describe("the install's root and not-found redirects (--root-redirect, --not-fou
     expect((await visit(k, "/")).headers.get("location")).toBe("https://xn--r8jz45g.jp/%E3%83%9B%E3%83%BC%E3%83%A0");
   });
 });
+
+describe("search engines", () => {
+  test("kurz's own pages say noindex (a password form, a 404, the admin page), so they do not show up in search results", async () => {
+    const { k, u } = await setup({ long_url: "https://example.com/indexed-elsewhere" });
+    const locked = await k.create(u.token, { long_url: "https://example.com/secret", password: "pw" });
+    for (const path of [`/${locked.body.link.hash}`, "/nope", "/admin", "/swagger"]) {
+      const r = await visit(k, path, BROWSER_UA);
+      expect([path, r.headers.get("x-robots-tag")]).toEqual([path, "noindex"]);
+    }
+  });
+
+  test("/robots.txt lets crawlers follow short links (previews) but keeps them off the API, admin page and docs, on every host", async () => {
+    const k = testApp({ config: { notFoundRedirect: "https://www.example.com/" } });
+    const u = await k.user();
+    await k.deps.domains.insert({ userId: u.id, host: "go.example.com", notFoundUrl: "https://go.example.com/home", createdAt: new Date() });
+    for (const host of ["localhost", "go.example.com"]) {
+      const r = await visit(k, "/robots.txt", { host });
+      expect(r.status).toBe(200);
+      expect(r.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+      expect(await r.text()).toBe("User-agent: *\nDisallow: /api/\nDisallow: /admin\nDisallow: /swagger\n");
+    }
+  });
+});
