@@ -1,6 +1,10 @@
 // Settings for a running kurz: flags win over environment, environment over defaults; checked once.
 import { checkDestination } from "./links/url";
 
+/** How a short link redirects: 302 (temporary) by default; 301/308 tell search engines the destination is the lasting address. */
+export const REDIRECT_STATUSES = [301, 302, 307, 308] as const;
+export type RedirectStatus = (typeof REDIRECT_STATUSES)[number];
+
 export interface Config {
   port: number;
   host: string;
@@ -11,6 +15,7 @@ export interface Config {
   slugLength: number;
   apiRateLimit: number;
   geoipDb: string | null;
+  redirectStatus: RedirectStatus;
   /** Where a visit to a host's root goes (null: the not-found redirect, else the 404 page). */
   rootRedirect: string | null;
   /** Where a visit to a path that names no link goes (null: the 404 page); a custom domain's not_found_url wins. */
@@ -32,6 +37,7 @@ export const configOptions = {
   slugLength: { flag: "slug-length", env: "KURZ_SLUG_LENGTH", type: "string" },
   apiRateLimit: { flag: "api-rate-limit", env: "KURZ_API_RATE_LIMIT", type: "string" },
   geoipDb: { flag: "geoip-db", env: "KURZ_GEOIP_DB", type: "string" },
+  redirectStatus: { flag: "redirect-status", env: "KURZ_REDIRECT_STATUS", type: "string" },
   rootRedirect: { flag: "root-redirect", env: "KURZ_ROOT_REDIRECT", type: "string" },
   notFoundRedirect: { flag: "not-found-redirect", env: "KURZ_NOT_FOUND_REDIRECT", type: "string" },
 } as const;
@@ -69,6 +75,13 @@ function text(value: string | boolean | undefined): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+function redirectStatus(value: string | boolean | undefined): RedirectStatus {
+  if (value === undefined) return 302;
+  const status = REDIRECT_STATUSES.find((s) => typeof value === "string" && value.trim() === String(s));
+  if (status === undefined) throw new ConfigError(`--redirect-status / KURZ_REDIRECT_STATUS must be one of ${REDIRECT_STATUSES.join(", ")}, got "${String(value)}"`);
+  return status;
+}
+
 /** An http(s) URL to send visitors to, or null when not given. */
 function destination(value: string | boolean | undefined, name: string): string | null {
   const given = text(value);
@@ -100,6 +113,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     slugLength: integer(pick(flags, env, "slugLength"), "--slug-length / KURZ_SLUG_LENGTH", 6, 4, 32),
     apiRateLimit: integer(pick(flags, env, "apiRateLimit"), "--api-rate-limit / KURZ_API_RATE_LIMIT", 6000, 0, 10_000_000),
     geoipDb: text(pick(flags, env, "geoipDb")) ?? null,
+    redirectStatus: redirectStatus(pick(flags, env, "redirectStatus")),
     rootRedirect: destination(pick(flags, env, "rootRedirect"), "--root-redirect / KURZ_ROOT_REDIRECT"),
     notFoundRedirect: destination(pick(flags, env, "notFoundRedirect"), "--not-found-redirect / KURZ_NOT_FOUND_REDIRECT"),
     adminEmail: env.KURZ_ADMIN_EMAIL || null,

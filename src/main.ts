@@ -37,6 +37,7 @@ Options (flag, environment variable, default):
   --slug-length         KURZ_SLUG_LENGTH          6
   --api-rate-limit      KURZ_API_RATE_LIMIT       6000 API requests a minute per token, 0 = off
   --geoip-db            KURZ_GEOIP_DB             the embedded DB-IP country database
+  --redirect-status     KURZ_REDIRECT_STATUS      302 (or 301, 307, 308) for short links
   --root-redirect       KURZ_ROOT_REDIRECT        none (where a visit to / goes; else as not found)
   --not-found-redirect  KURZ_NOT_FOUND_REDIRECT   none (where paths that name no link go; else a 404 page)
 

@@ -28,6 +28,7 @@ describe("defaults", () => {
       trustProxy: false,
       fetchAllowPrivate: false,
       geoipDb: null,
+      redirectStatus: 302,
       rootRedirect: null,
       notFoundRedirect: null,
       adminEmail: null,
@@ -63,6 +64,7 @@ const cases: Record<Option, { env: string; flag: string | boolean; fromEnv: unkn
   slugLength: { env: "8", flag: "10", fromEnv: 8, fromFlag: 10 },
   apiRateLimit: { env: "100", flag: "0", fromEnv: 100, fromFlag: 0 },
   geoipDb: { env: "/srv/env.mmdb", flag: "/srv/flag.mmdb", fromEnv: "/srv/env.mmdb", fromFlag: "/srv/flag.mmdb" },
+  redirectStatus: { env: "301", flag: "308", fromEnv: 301, fromFlag: 308 },
   rootRedirect: { env: "https://env.example/", flag: "https://flag.example/home", fromEnv: "https://env.example/", fromFlag: "https://flag.example/home" },
   notFoundRedirect: { env: "https://env.example/404", flag: "http://flag.example/", fromEnv: "https://env.example/404", fromFlag: "http://flag.example/" },
 };
@@ -111,6 +113,12 @@ describe("flags and environment", () => {
 });
 
 describe("invalid values", () => {
+  test("a redirect status other than 301, 302, 307 or 308 is refused by name", () => {
+    for (const bad of ["200", "303", "300", "301.0", "abc", "3O1"]) {
+      expect(configError({ "redirect-status": bad }).message).toBe(`--redirect-status / KURZ_REDIRECT_STATUS must be one of 301, 302, 307, 308, got "${bad}"`);
+    }
+  });
+
   test("a root or not-found redirect that is no absolute http(s) URL is refused by name", () => {
     for (const bad of ["example.com", "/home", "javascript:alert(1)", "ftp://example.com/", "https://example.com/\r\nx: y"]) {
       expect(configError({ "root-redirect": bad }).message).toContain("--root-redirect / KURZ_ROOT_REDIRECT must be an absolute http(s) URL");

@@ -14,6 +14,7 @@ import { pickDestination, type Visitor } from "./rules";
 import type { Unlocks } from "./unlock";
 import { agentOf, cdnCountry, clientIp, forwardedIp, visitorCountry, type AddressSource, type VisitorSource } from "./visitor";
 import type { Geo } from "./geo";
+import type { RedirectStatus } from "../config";
 
 export interface RedirectDeps extends ResolveDeps {
   geo: Geo;
@@ -21,7 +22,7 @@ export interface RedirectDeps extends ResolveDeps {
   unlocks: Unlocks;
   passwordLimiter: RateLimiter;
   now: () => Date;
-  config: { trustProxy: boolean; baseUrl: string; rootRedirect: string | null; notFoundRedirect: string | null };
+  config: { trustProxy: boolean; baseUrl: string; rootRedirect: string | null; notFoundRedirect: string | null; redirectStatus: RedirectStatus };
 }
 
 type Server = AddressSource;
@@ -56,9 +57,10 @@ class VisitContext implements Visitor, VisitorSource {
   }
 }
 
-function redirectTo(location: string, headers?: Record<string, string>): Response {
+/** no-store whatever the status: a browser that kept a redirect would neither count its clicks nor see a changed destination. */
+function redirectTo(location: string, status: RedirectStatus = 302, headers?: Record<string, string>): Response {
   const base = { location, "cache-control": "private, no-store" };
-  return new Response(null, { status: 302, headers: headers ? { ...base, ...headers } : base });
+  return new Response(null, { status, headers: headers ? { ...base, ...headers } : base });
 }
 
 /** A redirect to a URL as a Location header wants it (serialised: "€" percent-encoded), or the 404 page without one. */
@@ -119,7 +121,8 @@ function redirector(deps: RedirectDeps) {
     return domainNotFound(domain, root);
   }
 
-  function sendOn(link: RedirectLink, visit: VisitContext, headers?: Record<string, string>): Response {
+  /** `status`: the install's redirect status; after a password form's POST always 302 (a 307/308 would post the form on to the destination). */
+  function sendOn(link: RedirectLink, visit: VisitContext, headers?: Record<string, string>, status = deps.config.redirectStatus): Response {
     const destination = withVisitorQuery(pickDestination(link.longUrl, link.rules, visit), visit.search);
     const userAgent = visit.headers.get("user-agent");
     if (visit.counts) {
@@ -135,7 +138,7 @@ function redirector(deps: RedirectDeps) {
       });
     }
     // Crawlers and preview bots get a plain redirect, so previews show the destination.
-    if (!link.pixels.length || agentOf(userAgent).bot) return redirectTo(destination, headers);
+    if (!link.pixels.length || agentOf(userAgent).bot) return redirectTo(destination, status, headers);
     const page = pixelPage(destination, link.pixels);
     for (const [name, value] of Object.entries(headers ?? {})) page.headers.set(name, value);
     return page;
@@ -154,7 +157,7 @@ function redirector(deps: RedirectDeps) {
   async function post(visit: VisitContext, body: unknown): Promise<Response> {
     const link = await find(visit);
     if (link instanceof Response) return link;
-    if (!link.passwordHash) return sendOn(link, visit);
+    if (!link.passwordHash) return sendOn(link, visit, undefined, 302);
     // Wrong guesses are limited per client and link; argon2 is too costly to let anyone call it freely.
     const key = `${clientIp(visit) ?? "?"}|${link.id}`;
     // Every try counts before it is checked, right or wrong: guesses sent all at once cannot each pass
@@ -169,7 +172,7 @@ function redirector(deps: RedirectDeps) {
       && (await Bun.password.verify(password, link.passwordHash).catch(() => false));
     if (!right) return passwordPage(formAction(visit.slug, visit.url), true, visit.referrer);
     const cookie = await deps.unlocks.cookie({ id: link.id, passwordHash: link.passwordHash }, `/${visit.slug}`, visit.secure, deps.now());
-    return sendOn(link, visit, { "set-cookie": cookie });
+    return sendOn(link, visit, { "set-cookie": cookie }, 302);
   }
 
   const noCustomDomain = () => !deps.domains.anyNow();

@@ -329,3 +329,33 @@ describe("search engines", () => {
     }
   });
 });
+
+describe("the redirect status (--redirect-status)", () => {
+  test("301, 307 and 308 replace the 302 for links, rules and bots on pixel links, with no-store, and the click is counted", async () => {
+    for (const status of [301, 307, 308] as const) {
+      const { k, u, slug, link } = await setup({ long_url: "https://example.com/to", rules: [{ type: "device", key: "phone", value: "https://m.example.com/" }] }, { config: { redirectStatus: status } });
+      const plain = await visit(k, `/${slug}`, BROWSER_UA);
+      expect([plain.status, plain.headers.get("location"), plain.headers.get("cache-control")]).toEqual([status, "https://example.com/to", "private, no-store"]);
+      const phone = await visit(k, `/${slug}`, { "user-agent": UA.iphone });
+      expect([phone.status, phone.headers.get("location")]).toEqual([status, "https://m.example.com/"]);
+      expect((await k.handle(`/${slug}`, { method: "HEAD", headers: BROWSER_UA })).status).toBe(status);
+      await k.deps.clicks.flush();
+      expect((await k.call(u.token, "GET", `/api/links/${link.id}/stats`)).body.stats.total).toBe(2);
+    }
+  });
+
+  test("after a password form's POST it is always 302, so the browser does not post the password on to the destination", async () => {
+    const { k, slug } = await setup({ long_url: "https://example.com/secret", password: "pw" }, { config: { redirectStatus: 308 } });
+    const r = await k.handle(`/${slug}`, { method: "POST", headers: { ...BROWSER_UA, "content-type": "application/x-www-form-urlencoded" }, body: "password=pw" });
+    expect([r.status, r.headers.get("location")]).toEqual([302, "https://example.com/secret"]);
+    // With the unlock cookie, the next GET uses the install's status.
+    const cookie = r.headers.get("set-cookie")!.split(";")[0]!;
+    const again = await visit(k, `/${slug}`, { ...BROWSER_UA, cookie });
+    expect([again.status, again.headers.get("location")]).toEqual([308, "https://example.com/secret"]);
+  });
+
+  test("not-found redirects stay temporary (302)", async () => {
+    const k = testApp({ config: { redirectStatus: 301, notFoundRedirect: "https://www.example.com/" } });
+    expect((await visit(k, "/nope")).status).toBe(302);
+  });
+});

@@ -214,3 +214,21 @@ describe("an intranet host of two letters (http://go/…)", () => {
     expect((await visit("/no-such-link", go)).status).toBe(404);
   });
 });
+
+describe("the install's redirect status over a socket", () => {
+  test("a cached link answered before the app uses --redirect-status too", async () => {
+    const permanent = testApp({ config: { redirectStatus: 301 } });
+    const { token: own } = await permanent.user();
+    const link = (await permanent.create(own, { long_url: "https://example.com/moved" })).body.link;
+    serveApp(permanent.app, permanent.deps, { port: 0, hostname: "127.0.0.1" });
+    try {
+      const at = `http://127.0.0.1:${permanent.app.server!.port}/${link.hash}`;
+      for (let i = 0; i < 3; i++) { // read, kept on the second read, answered from the cache on the third
+        const r = await fetch(at, { redirect: "manual" });
+        expect([r.status, r.headers.get("location")]).toEqual([301, "https://example.com/moved"]);
+      }
+    } finally {
+      await permanent.app.stop(true);
+    }
+  });
+});
