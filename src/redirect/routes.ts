@@ -8,13 +8,16 @@ import type { RedirectLink } from "../links/store";
 import { withVisitorQuery } from "../links/url";
 import { apiNotFound, isApi } from "../http/plugin";
 import { hostOf, prepared, resolveShortUrl, type ResolveDeps } from "./resolve";
-import { expiredPage, notFoundPage, passwordPage, tooManyRequestsPage } from "./pages";
+import { expiredPage, notFoundPage, passwordPage, previewPage, tooManyRequestsPage } from "./pages";
 import { pixelPage } from "./pages/pixels";
 import { pickDestination, type Visitor } from "./rules";
 import type { Unlocks } from "./unlock";
 import { agentOf, cdnCountry, clientIp, forwardedIp, visitorCountry, type AddressSource, type VisitorSource } from "./visitor";
 import type { Geo } from "./geo";
 import type { RedirectStatus } from "../config";
+import type { DomainRow } from "../domains/store";
+import { shortUrl } from "../links/present";
+import { isPixelType, vendorName } from "../pixels/vendors";
 
 export interface RedirectDeps extends ResolveDeps {
   geo: Geo;
@@ -114,11 +117,22 @@ function redirector(deps: RedirectDeps) {
     return link;
   }
 
+  /** The custom domain the request's host is, if it is one. */
+  async function domainOf(request: Request): Promise<DomainRow | undefined> {
+    const host = hostOf(request);
+    return deps.redirectCache.domain(host, () => deps.domains.byHost(host));
+  }
+
   /** What a path that is no link answers, on the request's host (see domainNotFound). */
   async function notFound(request: Request, root = false): Promise<Response> {
-    const host = hostOf(request);
-    const domain = await deps.redirectCache.domain(host, () => deps.domains.byHost(host));
-    return domainNotFound(domain, root);
+    return domainNotFound(await domainOf(request), root);
+  }
+
+  /** The password form, unless the visitor's cookie has unlocked the link (or it has no password). */
+  async function lockedPage(link: RedirectLink, visit: VisitContext): Promise<Response | null> {
+    if (!link.passwordHash) return null;
+    const unlocked = await deps.unlocks.unlocked({ id: link.id, passwordHash: link.passwordHash }, visit.request.headers.get("cookie"), deps.now());
+    return unlocked ? null : passwordPage(formAction(visit.slug, visit.url), false, originOf(visit.headers.get("referer")));
   }
 
   /** `status`: the install's redirect status; after a password form's POST always 302 (a 307/308 would post the form on to the destination). */
@@ -147,11 +161,28 @@ function redirector(deps: RedirectDeps) {
   async function get(visit: VisitContext): Promise<Response> {
     const link = await find(visit);
     if (link instanceof Response) return link;
-    if (link.passwordHash) {
-      const unlocked = await deps.unlocks.unlocked({ id: link.id, passwordHash: link.passwordHash }, visit.request.headers.get("cookie"), deps.now());
-      if (!unlocked) return passwordPage(formAction(visit.slug, visit.url), false, originOf(visit.headers.get("referer")));
-    }
-    return sendOn(link, visit);
+    return (await lockedPage(link, visit)) ?? sendOn(link, visit);
+  }
+
+  /**
+   * `/<slug>+`: where the link leads, shown before anyone follows it (as on YOURLS and Kutt); no click
+   * is counted. A protected link shows its password form until the visitor has unlocked it.
+   */
+  async function preview(visit: VisitContext): Promise<Response> {
+    if (isReservedSlug(visit.slug)) return notFound(visit.request);
+    const link = await find(visit);
+    if (link instanceof Response) return link;
+    const locked = await lockedPage(link, visit);
+    if (locked) return locked;
+    const [row, domain] = await Promise.all([deps.links.byId(link.id), domainOf(visit.request)]);
+    return previewPage({
+      slug: visit.slug,
+      shortUrl: shortUrl(deps.config.baseUrl, domain?.host ?? null, visit.slug),
+      title: row?.title ?? null,
+      destination: link.longUrl,
+      otherDestinations: link.rules.map((r) => r.value),
+      trackers: [...new Set(link.pixels.flatMap((p) => (isPixelType(p.type) ? [vendorName(p.type)] : [])))],
+    });
   }
 
   async function post(visit: VisitContext, body: unknown): Promise<Response> {
@@ -206,7 +237,7 @@ function redirector(deps: RedirectDeps) {
     return sendOn(link, new VisitContext(request, slug, server, deps, url));
   }
 
-  return { fast, get, post, notFound };
+  return { fast, get, post, preview, notFound };
 }
 
 /**
@@ -235,8 +266,11 @@ const ROBOTS = "User-agent: *\nDisallow: /api/\nDisallow: /admin\nDisallow: /swa
 const robotsTxt = () => new Response(ROBOTS, { headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "public, max-age=86400" } });
 
 export function redirectRoutes(deps: RedirectDeps) {
-  const { get, post, notFound } = redirector(deps);
+  const { get, post, preview, notFound } = redirector(deps);
   const hidden = { detail: { hide: true } };
+  // A slug never ends in "+" (see aliasPattern): "/<slug>+" is the link's preview.
+  const answer = (request: Request, slug: string, server: Server | null) =>
+    slug.endsWith("+") ? preview(new VisitContext(request, slug.slice(0, -1), server, deps)) : get(new VisitContext(request, slug, server, deps));
   // Any other path (the root, /a/b, /favicon.ico) names no link either: visitors go to the not-found
   // URL of the custom domain or of the install, when there is one. The API's own paths keep their JSON 404.
   const elsewhere = ({ request }: { request: Request }) => (isApi(request) ? apiNotFound() : notFound(request));
@@ -244,9 +278,9 @@ export function redirectRoutes(deps: RedirectDeps) {
     .get("/robots.txt", robotsTxt, hidden)
     .get("/", ({ request }) => notFound(request, true), hidden)
     .get("/*", elsewhere, hidden)
-    .get("/:slug", ({ request, params, server }) => get(new VisitContext(request, params.slug, server, deps)), hidden)
+    .get("/:slug", ({ request, params, server }) => answer(request, params.slug, server), hidden)
     .head("/:slug", async ({ request, params, server }) => {
-      const response = await get(new VisitContext(request, params.slug, server, deps));
+      const response = await answer(request, params.slug, server);
       return new Response(null, { status: response.status, headers: response.headers });
     }, hidden)
     .post("/:slug", ({ request, params, server, body }) => post(new VisitContext(request, params.slug, server, deps), body), hidden);

@@ -359,3 +359,69 @@ describe("the redirect status (--redirect-status)", () => {
     expect((await visit(k, "/nope")).status).toBe(302);
   });
 });
+
+describe("the preview (/<slug>+)", () => {
+  test("shows where a link leads, its title, the hosts its rules send some visitors to and its trackers, escaped; no click counted", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const pixel = (await k.call(u.token, "POST", "/api/pixels", { name: "fb", type: "facebook", pixel_id: "123456789012345" })).body.pixel;
+    const { body } = await k.create(u.token, {
+      long_url: "https://shop.example/item?a=1&b=<2>", title: "Spring <sale> & more", pixels: [pixel.id],
+      rules: [{ type: "device", key: "phone", value: "https://m.shop.example/item" }, { type: "geo", key: "de", value: "https://shop.example.de/" }],
+    });
+    const slug = body.link.hash;
+    const r = await visit(k, `/${slug}+`, BROWSER_UA);
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toContain("text/html");
+    expect(r.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(r.headers.get("x-robots-tag")).toBe("noindex");
+    const page = await r.text();
+    expect(page).toContain("<p class=\"title\">Spring &lt;sale&gt; &amp; more</p>");
+    expect(page).toContain(`http://localhost:8080/${slug}</span> leads to <strong>shop.example</strong>`);
+    expect(page).toContain('<a href="https://shop.example/item?a=1&amp;b=%3C2%3E" rel="nofollow noopener noreferrer">https://shop.example/item?a=1&amp;b=%3C2%3E</a>');
+    expect(page).toContain("some visitors go to m.shop.example, shop.example.de instead.");
+    expect(page).toContain("Following it first loads tracking by Facebook.");
+    expect(page).toContain(`<img class="qr" src="/${slug}/qr"`);
+    expect(page).toContain(`<a class="button" href="/${slug}">Continue to shop.example</a>`);
+    expect(page).not.toContain("fbq(");
+    // HEAD answers the same without a body; neither is a click.
+    const head = await k.handle(`/${slug}+`, { method: "HEAD", headers: BROWSER_UA });
+    expect([head.status, await head.text()]).toEqual([200, ""]);
+    await k.deps.clicks.flush();
+    expect((await k.call(u.token, "GET", `/api/links/${body.link.id}/stats`)).body.stats.total).toBe(0);
+  });
+
+  test("on a custom domain it names that domain's short URL", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const d = await k.deps.domains.insert({ userId: u.id, host: "go.example.com", createdAt: new Date() });
+    await k.create(u.token, { long_url: "https://custom.example/", alias: "promo", domain_id: d.id });
+    const page = await (await visit(k, "/promo+", { host: "go.example.com" })).text();
+    expect(page).toContain("https://go.example.com/promo</span> leads to <strong>custom.example</strong>");
+    expect((await visit(k, "/promo+")).status).toBe(404);
+  });
+
+  test("a protected link shows its password form, not its destination, until unlocked; unknown, disabled and expired links answer as they would", async () => {
+    let now = new Date("2030-01-01T00:00:00Z");
+    const k = testApp({ deps: { now: () => now } });
+    const u = await k.user();
+    const locked = (await k.create(u.token, { long_url: "https://example.com/secret-place", password: "pw" })).body.link;
+    const form = await visit(k, `/${locked.hash}+`);
+    const text = await form.text();
+    expect(form.status).toBe(200);
+    expect(text).toContain("This link is protected");
+    expect(text).toContain(`action="/${locked.hash}"`);
+    expect(text).not.toContain("secret-place");
+    const unlock = await k.handle(`/${locked.hash}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "password=pw" });
+    const cookie = unlock.headers.get("set-cookie")!.split(";")[0]!;
+    // With the unlock cookie (sent by hand here: a browser keeps it to the link's own path) the destination shows.
+    expect(await (await visit(k, `/${locked.hash}+`, { cookie })).text()).toContain("secret-place");
+
+    const off = (await k.create(u.token, { long_url: "https://example.com/off", disabled: true })).body.link;
+    const soon = (await k.create(u.token, { long_url: "https://example.com/soon", expires_at: "2030-01-02 00:00:00" })).body.link;
+    now = new Date("2030-01-03T00:00:00Z");
+    for (const [path, status] of [[`/${off.hash}+`, 404], ["/nothing+", 404], [`/${soon.hash}+`, 410], ["/api+", 404], ["/admin+", 404], ["/x++", 404]] as const) {
+      expect([path, (await visit(k, path)).status]).toEqual([path, status]);
+    }
+  });
+});

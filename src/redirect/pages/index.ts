@@ -28,3 +28,29 @@ ${wrong ? html`<p class="error" role="alert">That password is not right.</p>` : 
 <button type="submit">Continue</button>
 </form>`, wrong ? 403 : 200);
 }
+
+export interface Preview {
+  slug: string;
+  shortUrl: string;
+  title: string | null;
+  destination: string;
+  /** Where rules send some visitors instead. */
+  otherDestinations: string[];
+  /** The vendors whose pixels the link fires before it moves on. */
+  trackers: string[];
+}
+
+const hostOf = (url: string) => new URL(url).host;
+
+/** What `/<slug>+` shows: where a link leads before anyone follows it (no click is counted). */
+export function previewPage(p: Preview): Response {
+  const others = [...new Set(p.otherDestinations.map(hostOf))];
+  return page("Where this link goes", html`<h1>Where this link goes</h1>
+${p.title ? html`<p class="title">${p.title}</p>` : ""}
+<p><span class="url">${p.shortUrl}</span> leads to <strong>${hostOf(p.destination)}</strong>:</p>
+<p class="url"><a href="${p.destination}" rel="nofollow noopener noreferrer">${p.destination}</a></p>
+${others.length ? html`<p>Depending on their country or device, some visitors go to ${others.join(", ")} instead.</p>` : ""}
+${p.trackers.length ? html`<p>Following it first loads tracking by ${p.trackers.join(", ")}.</p>` : ""}
+<img class="qr" src="${`/${p.slug}/qr`}" width="160" height="160" alt="${`QR code of ${p.shortUrl}`}">
+<a class="button" href="${`/${p.slug}`}">Continue to ${hostOf(p.destination)}</a>`);
+}

@@ -7,7 +7,9 @@ background:#fff;border-radius:14px;padding:2rem;box-shadow:0 6px 28px rgba(20,30
 p{margin:.4rem 0 1rem;color:#4a5266}label{display:block;font-weight:600;margin-bottom:.35rem}input{width:100%;font:inherit;
 padding:.65rem .8rem;border:1px solid #c9ceda;border-radius:8px}button{margin-top:1rem;width:100%;font:inherit;font-weight:600;
 padding:.7rem;border:0;border-radius:8px;background:#3454d1;color:#fff;cursor:pointer}.error{color:#b42318}.code{font-size:3rem;
-font-weight:700;color:#3454d1;margin:0}`;
+font-weight:700;color:#3454d1;margin:0}.url{overflow-wrap:anywhere}.title{font-weight:600;color:#1d2330}.qr{display:block;
+margin:0 auto}a.button{display:block;margin-top:1rem;text-align:center;font-weight:600;padding:.7rem;border-radius:8px;
+background:#3454d1;color:#fff;text-decoration:none}`;
 
 // No form-action: Chromium applies it to the redirect that follows a right password too, and the
 // destination is always another origin.
