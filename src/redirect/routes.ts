@@ -268,9 +268,12 @@ const robotsTxt = () => new Response(ROBOTS, { headers: { "content-type": "text/
 export function redirectRoutes(deps: RedirectDeps) {
   const { get, post, preview, notFound } = redirector(deps);
   const hidden = { detail: { hide: true } };
-  // A slug never ends in "+" (see aliasPattern): "/<slug>+" is the link's preview.
-  const answer = (request: Request, slug: string, server: Server | null) =>
-    slug.endsWith("+") ? preview(new VisitContext(request, slug.slice(0, -1), server, deps)) : get(new VisitContext(request, slug, server, deps));
+  // A slug never ends in "+" (see aliasPattern): "/<slug>+" is the link's preview. Elysia's slug is null
+  // for a path it cannot decode ("/%"), which names no link.
+  const answer = (request: Request, param: string | null, server: Server | null) => {
+    const slug = param ?? "";
+    return slug.endsWith("+") ? preview(new VisitContext(request, slug.slice(0, -1), server, deps)) : get(new VisitContext(request, slug, server, deps));
+  };
   // Any other path (the root, /a/b, /favicon.ico) names no link either: visitors go to the not-found
   // URL of the custom domain or of the install, when there is one. The API's own paths keep their JSON 404.
   const elsewhere = ({ request }: { request: Request }) => (isApi(request) ? apiNotFound() : notFound(request));
