@@ -7,7 +7,7 @@ import { checkFieldsOnSchemaFailure } from "../http/plugin";
 import { idParams, wholeNumber } from "../http/schema";
 import { createLinkBody, linkJson, patchLinkBody, type CreateLinkBody } from "./model";
 import { presentLink } from "./present";
-import { checkCreate, checkPatch, createLinks, deleteLink, listLinks, ownedLink, updateLink, type LinkDeps, type PatchLinkBody } from "./service";
+import { checkCreate, checkPatch, createLinks, deleteLink, listLinks, lookUpLink, ownedLink, updateLink, type LinkDeps, type PatchLinkBody } from "./service";
 import type { LinkRecord } from "./store";
 
 // Clients (the seed's PHP example among them) send null for "not given"; in a PATCH it means "clear".
@@ -85,6 +85,17 @@ export function linkRoutes(deps: LinkRouteDeps) {
         ...errorResponses(422),
       },
       detail: detail("List your links", "Newest first, each with its clicks. Admins see every user's links."),
+    })
+    .get("/lookup", async ({ query, user }) => ({
+      status: "success" as const, link: (await present([await lookUpLink(deps, user, query)]))[0]!,
+    }), {
+      query: t.Object({
+        short_url: t.Optional(t.String({ maxLength: 2100, description: "A short URL as shared, e.g. https://go.example.com/promo", examples: ["http://localhost:8080/oV5Ox1"] })),
+        slug: t.Optional(t.String({ maxLength: 64, description: "Or the slug (hash or alias)" })),
+        domain_id: t.Optional(wholeNumber("domain_id", { minimum: 1, error: "The domain_id must be a positive integer.", description: "With slug: the custom domain it is on (none: the default domain)" })),
+      }),
+      response: { 200: oneLink, ...errorResponses(404, 422) },
+      detail: detail("Find a link by its short URL", "Give `short_url` (its host picks the domain, as a visit would) or `slug` with an optional `domain_id`. Admins find any user's link."),
     })
     .get("/:id", async ({ params, user }) => ({
       status: "success" as const, link: (await present([await ownedLink(deps, user, params.id)]))[0]!,

@@ -203,6 +203,36 @@ export async function ownedLink(deps: LinkDeps, user: UserRow, id: number): Prom
   return record;
 }
 
+export interface LookupQuery {
+  short_url?: string;
+  slug?: string;
+  domain_id?: number;
+}
+
+/**
+ * The link a short URL names, found as a visit to it would find it: its host picks the custom domain
+ * (any other host is the default domain) and its path the slug ("/abc", "/abc/" and the preview's
+ * "/abc+" alike). Or by `slug`, on the default domain or `domain_id`. Someone else's link is a 404.
+ */
+export async function lookUpLink(deps: LinkDeps, user: UserRow, query: LookupQuery): Promise<LinkRecord> {
+  if ((query.short_url === undefined) === (query.slug === undefined)) {
+    throw new ApiError(422, { short_url: ["Give either short_url, or slug (with domain_id for a custom domain)."] });
+  }
+  let domainId = query.domain_id ?? null;
+  let slug = query.slug ?? "";
+  const field = query.short_url === undefined ? "slug" : "short_url";
+  if (query.short_url !== undefined) {
+    const url = URL.parse(query.short_url.trim());
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) throw new ApiError(422, { short_url: ["This is not a short URL (http or https)."] });
+    domainId = (await deps.domains.byHost(url.hostname.replace(/\.$/, "")))?.id ?? null;
+    slug = url.pathname.slice(1).replace(/[/+]$/, "");
+  }
+  const id = aliasPattern.test(slug) ? await deps.links.idBySlug(domainId, slug) : undefined;
+  const record = id === undefined ? undefined : await deps.links.get(id);
+  if (!record || (record.link.userId !== user.id && !isAdmin(user))) throw new ApiError(404, { [field]: ["No link of yours has this short URL."] });
+  return record;
+}
+
 export type PatchLinkBody = Omit<CreateLinkBody, "multiple_urls">;
 
 /** What a PATCH body asks for, checked without the database. */

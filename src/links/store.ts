@@ -287,6 +287,12 @@ export function createLinkStore(db: Db, reader?: Reader) {
       return db.select().from(links).where(eq(links.id, id)).get();
     },
 
+    /** The id of the link with this slug on that domain (null: the default domain). */
+    async idBySlug(domainId: number | null, slug: string): Promise<number | undefined> {
+      const row = (domainId === null ? redirectOnDefault.values(slug) : redirectOnDomain.values(domainId, slug))[0] as RedirectRow | undefined;
+      return row?.[0];
+    },
+
     async slugTaken(domainId: number | null, slug: string): Promise<boolean> {
       return (domainId === null ? redirectOnDefault.values(slug) : redirectOnDomain.values(domainId, slug)).length > 0;
     },

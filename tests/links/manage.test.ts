@@ -137,3 +137,53 @@ describe("GET, PATCH and DELETE /api/links/:id", () => {
     expect((await k.handle("/reuse")).headers.get("location")).toBe("https://f.example/");
   });
 });
+
+describe("GET /api/links/lookup", () => {
+  test("finds a link by its short URL as shared, on the default host or a custom domain, or by slug", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const d = (await k.call(u.token, "POST", "/api/domains", { host: "go.example.com" })).body.domain;
+    const plain = (await k.create(u.token, { long_url: "https://example.com/plain" })).body.link;
+    const onDefault = (await k.create(u.token, { long_url: "https://example.com/default", alias: "promo" })).body.link;
+    const onDomain = (await k.create(u.token, { long_url: "https://example.com/custom", alias: "promo", domain_id: d.id })).body.link;
+    const find = (query: string) => k.call(u.token, "GET", `/api/links/lookup?${query}`);
+    const cases: [string, number][] = [
+      [`short_url=${encodeURIComponent(plain.short_url)}`, plain.id],
+      ["short_url=http://localhost:8080/promo", onDefault.id],
+      ["short_url=https://go.example.com/promo", onDomain.id],
+      ["short_url=HTTPS://GO.EXAMPLE.COM./promo/?utm_source=x", onDomain.id],
+      ["short_url=https://go.example.com/promo%2B", onDomain.id],
+      ["short_url=https://go.example.com/promo+", onDomain.id],
+      ["short_url=https://another-host.example/promo", onDefault.id], // any other host is the default domain, as for visits
+      ["slug=promo", onDefault.id],
+      [`slug=promo&domain_id=${d.id}`, onDomain.id],
+    ];
+    for (const [query, id] of cases) {
+      const r = await find(query);
+      expect([query, r.status, r.body.link?.id]).toEqual([query, 200, id]);
+    }
+    const r = await find("slug=promo");
+    expect(r.body.link).toMatchObject({ long_url: "https://example.com/default", short_url: "http://localhost:8080/promo", clicks: 0 });
+  });
+
+  test("someone else's link, an unknown one and a URL that is no short URL are 404 or 422 in the seed's shape; admins find any", async () => {
+    const k = testApp();
+    const owner = await k.user();
+    const other = await k.user();
+    const admin = await k.user({ admin: true });
+    const link = (await k.create(owner.token, { long_url: "https://example.com/mine", alias: "mine" })).body.link;
+    const find = (token: string, query: string) => k.call(token, "GET", `/api/links/lookup?${query}`);
+    expect(await find(other.token, "slug=mine")).toEqual({ status: 404, body: { status: "error", messages: { slug: ["No link of yours has this short URL."] } } });
+    expect((await find(admin.token, "slug=mine")).body.link.id).toBe(link.id);
+    expect(await find(owner.token, "short_url=http://localhost:8080/nothing")).toEqual({ status: 404, body: { status: "error", messages: { short_url: ["No link of yours has this short URL."] } } });
+    for (const query of ["short_url=http://localhost:8080/a/b", "short_url=http://localhost:8080/", "slug=has%20space", "slug="]) {
+      expect([query, (await find(owner.token, query)).status]).toEqual([query, 404]);
+    }
+    expect(await find(owner.token, "short_url=ftp://localhost/mine")).toEqual({ status: 422, body: { status: "error", messages: { short_url: ["This is not a short URL (http or https)."] } } });
+    const neither = { status: 422, body: { status: "error", messages: { short_url: ["Give either short_url, or slug (with domain_id for a custom domain)."] } } };
+    expect(await find(owner.token, "")).toEqual(neither);
+    expect(await find(owner.token, "slug=mine&short_url=http://localhost:8080/mine")).toEqual(neither);
+    expect((await find(owner.token, "slug=mine&domain_id=0")).status).toBe(422);
+    expect((await k.handle("/api/links/lookup?slug=mine")).status).toBe(401);
+  });
+});
