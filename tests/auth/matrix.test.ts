@@ -25,7 +25,7 @@ async function world() {
   const pixel = await k.deps.pixels.insert({ userId: owner.id, name: "owner's", type: "facebook", pixelId: "1234567890123456", createdAt: now });
   const created = await k.create(owner.token, { long_url: "https://example.com/owned" });
   const session = await k.deps.sessions.create(owner.id, now);
-  return { k, owner, other, admin, noApi, domain, pixel, linkId: created.body.link.id as number, session: { cookie: `kurz_session=${session.id}`, csrf: session.row.csrfToken } };
+  return { k, owner, other, admin, noApi, domain, pixel, linkId: created.body.link.id as number, linkSlug: created.body.link.hash as string, session: { cookie: `kurz_session=${session.id}`, csrf: session.row.csrfToken } };
 }
 type World = Awaited<ReturnType<typeof world>>;
 
@@ -65,6 +65,10 @@ const table: Record<string, Row> = {
   "GET /api/links": {
     method: "GET", path: () => "/api/links", list: { key: "links", id: (w) => w.linkId },
     expect:                                                     [401,  401,   401,   403,  200,  200,  200,  200,   200],
+  },
+  "GET /api/links/lookup": {
+    method: "GET", path: (w) => `/api/links/lookup?short_url=${encodeURIComponent(`http://localhost:8080/${w.linkSlug}`)}`,
+    expect:                                                     [401,  401,   401,   403,  404,  200,  200,  200,   200],
   },
   "GET /api/links/:id": {
     method: "GET", path: (w) => `/api/links/${w.linkId}`,
