@@ -19,10 +19,33 @@ export function checkDestination(input: string): string | null {
   return value;
 }
 
-/** The destination (an href as URL serialises it) with the visitor's query string appended (`search` without its `?`). */
+/** A query parameter's name ("utm_source=x" → "utm_source"), decoded as a server would read it. */
+function parameterName(pair: string): string {
+  const equals = pair.indexOf("=");
+  const raw = (equals === -1 ? pair : pair.slice(0, equals)).replaceAll("+", " ");
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * The destination (an href as URL serialises it) with the visitor's query string appended (`search`
+ * without its `?`). A parameter the destination has too takes the visitor's value, as on Shlink and Dub:
+ * the destination's is dropped rather than sent twice (servers differ on which of two they read). The
+ * parts are kept as written, not re-encoded.
+ */
 export function withVisitorQuery(destination: string, search: string): string {
   if (!search) return destination;
   const url = new URL(destination);
-  if (search) url.search = url.search.length > 1 ? `${url.search.slice(1)}&${search}` : search;
+  const own = url.search.slice(1);
+  if (!own) {
+    url.search = search;
+    return url.href;
+  }
+  const visitors = new Set(search.split("&").map(parameterName));
+  const kept = own.split("&").filter((pair) => pair === "" || !visitors.has(parameterName(pair)));
+  url.search = [...kept, search].join("&");
   return url.href;
 }

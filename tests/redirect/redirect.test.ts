@@ -38,6 +38,20 @@ describe("plain redirects", () => {
     expect(r.headers.get("location")).toBe("https://example.com/page?ref=kurz&utm_source=mail&q=a%20b#top");
   });
 
+  test("a parameter the destination has too takes the visitor's value, once; the rest is kept as written", async () => {
+    const { k, slug } = await setup({ long_url: "https://example.com/page?utm_source=owner&id=7&tag=a&tag=b&q=x+y#top" });
+    const cases: [string, string][] = [
+      ["?utm_source=mail", "https://example.com/page?id=7&tag=a&tag=b&q=x+y&utm_source=mail#top"],
+      ["?tag=c", "https://example.com/page?utm_source=owner&id=7&q=x+y&tag=c#top"],
+      ["?utm%5Fsource=mail&extra", "https://example.com/page?id=7&tag=a&tag=b&q=x+y&utm%5Fsource=mail&extra#top"],
+      ["?q=a%20b&id", "https://example.com/page?utm_source=owner&tag=a&tag=b&q=a%20b&id#top"],
+      ["?other=%zz", "https://example.com/page?utm_source=owner&id=7&tag=a&tag=b&q=x+y&other=%zz#top"],
+    ];
+    for (const [query, location] of cases) {
+      expect([query, (await visit(k, `/${slug}${query}`)).headers.get("location")]).toEqual([query, location]);
+    }
+  });
+
   test("a destination without a query gets the visitor's query", async () => {
     const { k, slug } = await setup({ long_url: "https://example.com" });
     expect((await visit(k, `/${slug}?a=1`)).headers.get("location")).toBe("https://example.com/?a=1");
