@@ -40,6 +40,8 @@ export function createClickRecorder(deps: {
   batchSize?: number;
   /** Clicks held at most while the database cannot be written (16 bytes each). */
   maxBuffered?: number;
+  /** Visits of a visitor profile not stored yet held at most while the database cannot be written (~1 KB each). */
+  maxUnread?: number;
   /** Batches older than this are folded when redirects are quiet… */
   foldAfterMs?: number;
   /** …or at this age whatever the load. */
@@ -51,6 +53,7 @@ export function createClickRecorder(deps: {
   const intervalMs = deps.intervalMs ?? 1000;
   const batchSize = deps.batchSize ?? 50_000;
   const maxBuffered = deps.maxBuffered ?? 2_000_000;
+  const maxUnread = deps.maxUnread ?? 10_000;
   const foldAfterMs = deps.foldAfterMs ?? 60_000;
   const foldByMs = deps.foldByMs ?? 10 * 60_000;
   const quietRate = deps.quietRate ?? 1_000;
@@ -101,7 +104,15 @@ export function createClickRecorder(deps: {
     if (byReferrer === undefined) byCountry.set(country ?? "", (byReferrer = new Map()));
     let id = byReferrer.get(referrer ?? "");
     if (id === undefined) {
-      id = deps.store.profileId({ country, device: agent.device, browser: agent.browser, os: agent.os, referrer, bot: agent.bot });
+      // While the database fails, a new profile is not tried again for every visit (each try is a write).
+      if (performance.now() < stalledUntil) throw new Error("the database failed a moment ago");
+      try {
+        id = deps.store.profileId({ country, device: agent.device, browser: agent.browser, os: agent.os, referrer, bot: agent.bot });
+      } catch (error) {
+        stalledUntil = performance.now() + intervalMs;
+        failed(error);
+        throw error;
+      }
       if (byReferrer.size >= 1_000) byReferrer.clear();
       byReferrer.set(referrer ?? "", id);
     }
@@ -114,6 +125,35 @@ export function createClickRecorder(deps: {
   let entries = new Uint32Array(4 * 1024);
   let used = 0;
   let unread: Visit[] = [];
+  let stalledUntil = 0;
+  let dropped = 0;
+
+  // Failures are logged when they start and then at most once a minute, with what is held; a recovery once.
+  let failing = false;
+  let loggedAt = -Infinity;
+  function failed(error: unknown): void {
+    failing = true;
+    if (performance.now() - loggedAt < 60_000) return;
+    loggedAt = performance.now();
+    deps.log(`could not write clicks; will retry (${used + unread.length} held${dropped ? `, ${dropped} dropped` : ""})`, error);
+  }
+  function recovered(): void {
+    if (!failing || unread.length) return;
+    failing = false;
+    loggedAt = -Infinity;
+    deps.log(`clicks are written again${dropped ? ` (${dropped} could not be held meanwhile and are lost)` : ""}`);
+    dropped = 0;
+  }
+
+  /** Keeps a visit whose profile could not be stored, cut to what its profile needs, within maxUnread. */
+  function hold(v: Visit): void {
+    if (unread.length >= maxUnread) {
+      dropped++;
+      return;
+    }
+    const cut = (text: string | null) => (text !== null && text.length > MAX_KEY ? text.slice(0, MAX_KEY) : text);
+    unread.push({ ...v, userAgent: cut(v.userAgent), referrer: cut(v.referrer) });
+  }
 
   function count(v: Visit): boolean {
     let profileId: number;
@@ -137,17 +177,27 @@ export function createClickRecorder(deps: {
   }
 
   async function writeBuffered(): Promise<number> {
-    if (unread.length) unread = unread.filter((v) => !count(v));
-    if (!used) return 0;
+    if (unread.length) {
+      // In order, and no further than the first that still fails: the database still fails.
+      let done = 0;
+      stalledUntil = 0;
+      while (done < unread.length && count(unread[done]!)) done++;
+      if (done) unread = unread.slice(done);
+    }
+    if (!used) {
+      recovered();
+      return 0;
+    }
     try {
       deps.store.append(new Uint8Array(entries.buffer, 0, used * 16), now());
     } catch (error) {
       // Kept for the next attempt (a busy or briefly unavailable database).
-      deps.log("could not write clicks; will retry", error);
+      failed(error);
       return 0;
     }
     const visits = used;
     used = 0;
+    recovered();
     // The array is kept for the next second's clicks; after a burst it shrinks step by step.
     if (entries.length > 4 * 4096 && visits * 4 * 4 < entries.length) entries = new Uint32Array(entries.length / 2);
     return visits;
@@ -201,10 +251,14 @@ export function createClickRecorder(deps: {
   return {
     record(visit) {
       // The database is down for long: shed load rather than memory.
-      if (used >= maxBuffered || unread.length >= maxBuffered) return;
+      if (used >= maxBuffered) {
+        dropped++;
+        return;
+      }
       visitsSinceTick++;
-      if (!count(visit)) unread.push(visit);
-      if (used >= batchSize && !scheduled) {
+      if (!count(visit)) hold(visit);
+      // Early flushes are for a burst; while writes fail, the timer's retry once a second is enough.
+      if (used >= batchSize && !scheduled && !failing) {
         scheduled = true;
         setImmediate(() => {
           scheduled = false;
@@ -222,7 +276,10 @@ export function createClickRecorder(deps: {
     },
     async close() {
       clearInterval(timer);
-      return flush();
+      const written = await flush();
+      const lost = used + unread.length + dropped;
+      if (lost) deps.log(`${lost} clicks could not be written and are lost`);
+      return written;
     },
     pending: () => used + unread.length,
   };

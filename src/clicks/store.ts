@@ -56,9 +56,12 @@ type ProfileRow = { id: number; country: string | null; device: string | null; b
 
 export function createClickStore(db: Db) {
   const client = db.$client;
-  const upsertProfile = client.query<{ id: number }, [string, string | null, string | null, string | null, string | null, string | null, number]>(
+  // A profile is looked up before it is added: a lookup writes nothing (an upsert that finds the row
+  // still writes it), so visitors of known profiles cost no write even while the disk is full.
+  const profileByKey = client.query<{ id: number }, [string]>("select id from click_profiles where key = ?");
+  const insertProfile = client.query<{ id: number }, [string, string | null, string | null, string | null, string | null, string | null, number]>(
     `insert into click_profiles (key, country, device, browser, os, referrer, bot) values (?, ?, ?, ?, ?, ?, ?)
-     on conflict (key) do update set key = excluded.key returning id`,
+     on conflict (key) do nothing returning id`,
   );
   const profilesById = client.query<ProfileRow, [string]>(
     "select id, country, device, browser, os, referrer, bot from click_profiles where id in (select value from json_each(?))",
@@ -123,7 +126,10 @@ export function createClickStore(db: Db) {
   return {
     /** The profile's id, made on first sight. */
     profileId(p: Profile): number {
-      return upsertProfile.get(profileKey(p), p.country, p.device, p.browser, p.os, p.referrer, p.bot ? 1 : 0)!.id;
+      const key = profileKey(p);
+      const known = profileByKey.get(key) ?? insertProfile.get(key, p.country, p.device, p.browser, p.os, p.referrer, p.bot ? 1 : 0) ?? profileByKey.get(key);
+      if (!known) throw new Error("a visitor profile was neither found nor added");
+      return known.id;
     },
 
     /** Appends one flush's entries (four uint32s each: hour, link id, profile id, clicks), in one transaction. */

@@ -89,6 +89,18 @@ const tvAgent = /\bAFT[A-Z0-9]{1,6}\b|Android ?TV|GoogleTV|\bCrKey\b|BRAVIA|SMAR
 export const MAX_KEY = 512;
 // bowser costs ~6 µs a parse; the same few agents make most visits.
 const agents = new ClockCache<Agent>(5000);
+// One object for each different reading, however many User-Agent strings give it (a few hundred at
+// most: bowser names only the browsers and systems it knows), so that what is keyed by the agent (the
+// click recorder's visitor profiles) is shared by every string that reads the same.
+const readings = new Map<string, Agent>();
+function sameReading(agent: Agent): Agent {
+  const key = `${agent.device}|${agent.browser}|${agent.os}|${agent.bot}`;
+  const known = readings.get(key);
+  if (known) return known;
+  if (readings.size >= 10_000) readings.clear();
+  readings.set(key, agent);
+  return agent;
+}
 
 /**
  * What bowser and isbot read from a User-Agent (none at all: a bot); a bot has no device type, so device
@@ -106,12 +118,12 @@ export function agentOf(userAgent: string | null): Agent {
     // takes an Apple TV for a bot; they name themselves as TVs.
     const platform = tvAgent.test(userAgent) ? "tv" : parser.getPlatformType(true);
     const bot = platform !== "tv" && (platform === "bot" || isbot(userAgent));
-    agent = {
+    agent = sameReading({
       device: bot ? null : platformToDevice[platform] ?? null,
       browser: parser.getBrowserName() || null,
       os: parser.getOSName() || null,
       bot,
-    };
+    });
     agents.set(userAgent, agent);
   }
   return agent;

@@ -170,6 +170,67 @@ describe("click recording", () => {
   });
 });
 
+describe("visitor profiles and a database that cannot be written", () => {
+  const firefox = (build: number) => `Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 Build/${build}`;
+  const changes = (k: TestApp) => k.db.$client.query<{ n: number }, []>("select total_changes() as n").get()!.n;
+
+  test("User-Agent strings that read the same (browser, system, device) share one profile; a known profile costs no write", async () => {
+    const k = testApp();
+    const { link } = await linkWithVisits(k, []);
+    let lookups = 0;
+    const store = { ...k.deps.clickStore, profileId: (p: Parameters<ClickStore["profileId"]>[0]) => (lookups++, k.deps.clickStore.profileId(p)) };
+    const recorder = createClickRecorder({ store, geo: k.deps.geo, log: () => {} });
+    const at = Date.now();
+    for (let i = 0; i < 200; i++) recorder.record(visit(link.id, at, { userAgent: firefox(i) }));
+    await recorder.close();
+    expect(lookups).toBe(1);
+    expect(k.db.$client.query<{ n: number }, []>("select count(*) as n from click_profiles").get()!.n).toBe(1);
+    expect(total(k)).toBe(200);
+    const profile = { country: "de", device: "phone", browser: "Safari", os: "iOS", referrer: "news.example", bot: false };
+    const id = k.deps.clickStore.profileId(profile);
+    const before = changes(k);
+    expect(k.deps.clickStore.profileId(profile)).toBe(id);
+    expect(changes(k)).toBe(before);
+  });
+
+  test("while new profiles cannot be stored, visits are held within a bound and tried once a flush, logged once, and written when the database works again", async () => {
+    const k = testApp();
+    const { link } = await linkWithVisits(k, []);
+    const logged: string[] = [];
+    let tries = 0;
+    const store = { ...k.deps.clickStore, profileId: (p: Parameters<ClickStore["profileId"]>[0]) => (tries++, k.deps.clickStore.profileId(p)) };
+    const recorder = createClickRecorder({ store, geo: k.deps.geo, log: (m) => logged.push(m), maxUnread: 20 });
+    k.db.$client.exec("create trigger no_profiles before insert on click_profiles begin select raise(abort, 'database or disk is full'); end");
+    const at = Date.now();
+    // Each visit has a new referrer host, so a new profile: the first fails, the rest wait without trying.
+    for (let i = 0; i < 50; i++) recorder.record(visit(link.id, at, { referrer: `https://site${i}.example/`, userAgent: `${CHROME} ${"x".repeat(5000)}` }));
+    expect(tries).toBe(1);
+    expect(recorder.pending()).toBe(20);
+    expect(logged).toEqual(["could not write clicks; will retry (0 held)"]);
+    expect(await recorder.flush()).toBe(0);
+    expect(tries).toBe(2); // the first held visit still fails: the others are not tried
+    expect(logged).toHaveLength(1);
+
+    k.db.$client.exec("drop trigger no_profiles");
+    expect(await recorder.flush()).toBe(20);
+    expect(recorder.pending()).toBe(0);
+    expect(total(k)).toBe(20);
+    expect(logged.at(-1)).toBe("clicks are written again (30 could not be held meanwhile and are lost)");
+    await recorder.close();
+  });
+
+  test("clicks that cannot be written by the time the server stops are reported as lost", async () => {
+    const k = testApp();
+    const { link } = await linkWithVisits(k, []);
+    const logged: string[] = [];
+    const recorder = createClickRecorder({ store: k.deps.clickStore, geo: k.deps.geo, log: (m) => logged.push(m) });
+    k.db.$client.exec("create trigger no_profiles before insert on click_profiles begin select raise(abort, 'readonly'); end");
+    for (let i = 0; i < 3; i++) recorder.record(visit(link.id, Date.now(), { referrer: `https://lost${i}.example/` }));
+    expect(await recorder.close()).toBe(0);
+    expect(logged.at(-1)).toBe("3 clicks could not be written and are lost");
+  });
+});
+
 describe("counts and folding", () => {
   test("clicks of the same hour, link and visitor share one count; different ones do not", async () => {
     const k = testApp();
