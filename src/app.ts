@@ -29,6 +29,7 @@ import { createSettingsStore, randomSecret } from "./settings/store";
 import { createUserStore, type UserStore } from "./users/store";
 import { version } from "./version";
 import type { Reader } from "./db/reader";
+import { databaseFile, databaseFileProblem, type DatabaseFile } from "./db/health";
 
 export interface AppDeps {
   config: Config;
@@ -55,6 +56,8 @@ export interface AppDeps {
   makeHash: () => string;
   forgetLinks: () => void;
   log: (message: string, error?: unknown) => void;
+  /** The database file as opened (null: in memory), which /healthz checks is still there and writable. */
+  dbFile: DatabaseFile | null;
   /** False while `kurz serve` still starts (it listens before it makes the first admin): /healthz answers 503. */
   started: () => boolean;
 }
@@ -97,6 +100,7 @@ export function createDeps(config: Config, db: Db, overrides: Partial<AppDeps> =
     },
     forgetLinks: () => redirectCache.forgetLinks(),
     log,
+    dbFile: databaseFile(db.$client.filename),
     started: () => true,
     ...overrides,
   };
@@ -118,16 +122,28 @@ export function createApp(deps: AppDeps) {
         set.status = 503;
         return { status: "starting" as const };
       }
+      let reason: string | null;
       try {
         deps.db.$client.query("select 1").get();
-        return { status: "ok" as const };
+        reason = (deps.dbFile && databaseFileProblem(deps.dbFile)) || (deps.clicks.failing() ? "clicks cannot be written" : null);
       } catch {
-        set.status = 503;
-        return { status: "error" as const };
+        reason = "the database does not answer";
       }
+      if (reason === null) return { status: "ok" as const };
+      set.status = 503;
+      return { status: "error" as const, reason };
     }, {
-      response: { 200: t.Object({ status: t.Literal("ok") }), 503: t.Object({ status: t.Union([t.Literal("error"), t.Literal("starting")]) }) },
-      detail: { tags: ["System"], summary: "Health check", description: "Answers ok once the server has started and while the database answers." },
+      response: {
+        200: t.Object({ status: t.Literal("ok") }),
+        503: t.Object({
+          status: t.Union([t.Literal("error"), t.Literal("starting")]),
+          reason: t.Optional(t.String({ examples: ["the disk is full"] })),
+        }),
+      },
+      detail: {
+        tags: ["System"], summary: "Health check",
+        description: "Answers ok once the server has started, while the database answers and can be written: its file still there, writable, with room on the disk, and clicks being written.",
+      },
     })
     .use(docs(version))
     .use(new Elysia({ name: "api" })

@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { createApp, createDeps, serveApp } from "./app";
 import { ConfigError, configOptions, loadConfig, type Config } from "./config";
 import { migrate } from "./db/migrate";
+import { databaseFileProblem } from "./db/health";
 import { lockDatabase } from "./db/lock";
 import { openDatabase } from "./db/open";
 import { openReader } from "./db/reader";
@@ -105,6 +106,18 @@ async function serve(config: Config): Promise<void> {
   const db = openMigrated(config);
   // One server per database file: another one's cached links would go stale (see db/lock.ts).
   if (!lockDatabase(config.db)) fail(`another kurz is already serving ${config.db}; stop it first`);
+  // A database it cannot write would be served read-only, each create and every click failing: refuse.
+  // (SQLite opens a write-protected file read-only without a word, and a transaction alone writes nothing:
+  // the probe rewrites the header's user_version as it is, then takes it back.)
+  try {
+    const { user_version } = db.$client.query<{ user_version: number }, []>("PRAGMA user_version").get()!;
+    db.$client.transaction(() => {
+      db.$client.exec(`PRAGMA user_version = ${user_version}`);
+      throw new Probed();
+    }).immediate();
+  } catch (error) {
+    if (!(error instanceof Probed)) fail(`cannot write the database ${config.db}: ${(error as Error).message} (check the owner and mode of the file and its folder)`);
+  }
   // An in-memory database is the main connection's alone: its redirects read there.
   const reader = config.db === ":memory:" ? undefined : openReader(config.db);
   let ready = false;
@@ -117,6 +130,23 @@ async function serve(config: Config): Promise<void> {
   } catch (error) {
     fail(`cannot listen on ${hostPort(config.host, config.port)}: ${(error as Error).message}`);
   }
+
+  // What /healthz reports of the database file, said once where operators look when it changes: a
+  // deleted file goes on answering from what is open, and what is written to it is lost at the stop.
+  let fileProblem: string | null = null;
+  const watch = setInterval(() => {
+    const problem = deps.dbFile && databaseFileProblem(deps.dbFile);
+    if (problem === fileProblem) return;
+    fileProblem = problem;
+    if (problem === "the database file was deleted" || problem === "the database file was replaced") {
+      console.error(`kurz: ${problem} (${config.db}); what is written from now on is lost when kurz stops: put the file back from a backup and restart`);
+    } else if (problem) {
+      console.error(`kurz: ${problem} (${config.db}); links and clicks cannot be stored until it is fixed`);
+    } else {
+      console.error(`kurz: the database file ${config.db} is fine again`);
+    }
+  }, 10_000);
+  watch.unref();
 
   // A log reader that goes away (kurz serve | head) must not stop the server: its lines are dropped.
   process.stdout.on("error", () => {});
@@ -154,6 +184,9 @@ async function serve(config: Config): Promise<void> {
   ready = true;
   console.log(`kurz ${version} listening on http://${hostPort(config.host, server.port!)} (base URL ${config.baseUrl}, database ${config.db}, ready in ${Math.round(performance.now() - started)} ms)`);
 }
+
+/** Thrown to roll the write probe back (see serve). */
+class Probed extends Error {}
 
 async function userCommand(sub: string | undefined, values: Record<string, string | boolean | undefined>, config: Config) {
   if (sub !== "create" && sub !== "token") fail(`"kurz user" needs "create" or "token"; see kurz --help`, 2);

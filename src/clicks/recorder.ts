@@ -28,6 +28,8 @@ export interface ClickRecorder {
   /** Stops the timer and writes what is buffered. */
   close(): Promise<number>;
   pending(): number;
+  /** Whether the last attempt to write clicks failed (and some are held for the next). */
+  failing(): boolean;
 }
 
 export function createClickRecorder(deps: {
@@ -282,5 +284,6 @@ export function createClickRecorder(deps: {
       return written;
     },
     pending: () => used + unread.length,
+    failing: () => failing,
   };
 }

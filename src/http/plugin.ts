@@ -2,6 +2,7 @@
 import { Elysia } from "elysia";
 import { notFoundPage } from "../redirect/pages";
 import { ApiError, errorBody, Problems, type Messages } from "./errors";
+import { isDatabaseUnavailable } from "../db/errors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -14,6 +15,12 @@ function pathOf(url: string): string {
 
 const isApiPath = (path: string) => path.startsWith("/api/") || path === "/api";
 export const isApi = (request: Request) => isApiPath(pathOf(request.url));
+
+/** The API and the admin page's session endpoints answer errors in the seed's JSON envelope. */
+const answersJson = (request: Request) => {
+  const path = pathOf(request.url);
+  return isApiPath(path) || (path.startsWith("/admin/") && !path.startsWith("/admin/assets/"));
+};
 
 /** The API and the admin page's session endpoints read their bodies the same way. */
 const readsJsonBody = (request: Request) => {
@@ -199,8 +206,16 @@ function renderError(code: string | number, thrown: unknown, request: Request, b
   if (code === "VALIDATION") return json(422, errorBody(validationAnswer(error, request, body)));
   if (code === "PARSE") return json(400, errorBody({ body: ["The request body could not be read."] }));
   if (code === "NOT_FOUND") return api ? apiNotFound() : notFoundPage();
+  if (isDatabaseUnavailable(error)) {
+    // Not the request's fault, and nothing was stored: the client may send it again later.
+    log("the database cannot be used", error);
+    const headers = { "retry-after": "30" };
+    return answersJson(request)
+      ? json(503, errorBody({ server: ["The server cannot store or read data right now (its disk may be full or its database read-only); try again later."] }), headers)
+      : new Response("Service Unavailable", { status: 503, headers });
+  }
   log("unexpected error", error);
-  return api ? json(500, errorBody({ server: ["Something went wrong on our side."] })) : new Response("Internal Server Error", { status: 500 });
+  return answersJson(request) ? json(500, errorBody({ server: ["Something went wrong on our side."] })) : new Response("Internal Server Error", { status: 500 });
 }
 
 /** The part of a path an access log may show: no query string (it can hold api_token). */

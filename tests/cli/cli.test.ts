@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { configOptions } from "../../src/config";
@@ -379,6 +379,35 @@ describe("serve on a server: one line for what stops it, nothing lost", () => {
       expect(run.code).toBe(1);
       expect(run.stderr.trim()).toStartWith(`kurz: cannot open the database ${db}:`);
       expectNoStackTrace(run.stderr);
+    }
+  }, 60_000);
+
+  // Root writes whatever the modes say: the server runs as nobody for this one (where it can: as root, with setpriv).
+  const canDropRoot = process.getuid?.() === 0 && existsSync("/usr/bin/setpriv");
+  test.skipIf(!canDropRoot)("a database it cannot write (file and folder write-protected after a crash) exits 1 with one line, instead of serving read-only", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kurz-cli-readonly-"));
+    dirs.push(dir);
+    chownSync(dir, 65534, 65534);
+    const db = join(dir, "kurz.sqlite");
+    const asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bun", "src/main.ts", "serve", "--host", "127.0.0.1", "--port", "0"];
+    const first = Bun.spawn(asNobody, { cwd: root, env: envFor(db, admin), stdout: "pipe", stderr: "pipe" });
+    const reader = first.stdout.getReader();
+    let out = "";
+    while (!out.includes(" listening on ")) {
+      const chunk = await reader.read();
+      if (chunk.done) throw new Error(`kurz serve exited before listening:\n${out}`);
+      out += new TextDecoder().decode(chunk.value);
+    }
+    first.kill("SIGKILL"); // its write-ahead log stays beside the file: SQLite then opens a write-protected file read-only
+    await first.exited;
+    try {
+      for (const name of readdirSync(dir)) chmodSync(join(dir, name), 0o444);
+      chmodSync(dir, 0o555);
+      const run = Bun.spawnSync(asNobody, { cwd: root, env: envFor(db), stdout: "pipe", stderr: "pipe", timeout: 30_000 });
+      expect(run.exitCode).toBe(1);
+      expect(run.stderr.toString().trim()).toBe(`kurz: cannot write the database ${db}: attempt to write a readonly database (check the owner and mode of the file and its folder)`);
+    } finally {
+      chmodSync(dir, 0o755);
     }
   }, 60_000);
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { copyFileSync, renameSync, rmSync } from "node:fs";
 import { links } from "../../src/db/schema";
-import { testApp } from "../support/app";
+import { PASSWORD, testApp } from "../support/app";
 
 describe("error answers on the API", () => {
   test("malformed JSON is a 400 in the seed's shape", async () => {
@@ -99,6 +100,56 @@ describe("error answers on the API", () => {
   });
 });
 
+describe("a database that cannot be written (full disk, read-only file)", () => {
+  const unavailable = { status: "error", messages: { server: ["The server cannot store or read data right now (its disk may be full or its database read-only); try again later."] } };
+  const big = `https://example.com/${"x".repeat(1500)}`;
+
+  test("full: a create answers 503 in the seed's shape with Retry-After and stores nothing; it works once there is room", async () => {
+    const k = testApp({ file: true });
+    try {
+      const u = await k.user();
+      const client = k.db.$client;
+      client.exec(`pragma max_page_count = ${client.query<{ page_count: number }, []>("pragma page_count").get()!.page_count}`);
+      const r = await k.create(u.token, { multiple_urls: Array.from({ length: 100 }, (_, i) => `${big}${i}`) });
+      expect([r.status, r.headers.get("retry-after"), r.body]).toEqual([503, "30", unavailable]);
+      expect(k.db.select().from(links).all()).toEqual([]);
+      client.exec("pragma max_page_count = 1073741823");
+      expect((await k.create(u.token, { multiple_urls: [`${big}a`, `${big}b`] })).status).toBe(200);
+    } finally {
+      k.close();
+    }
+  });
+
+  test("read-only: every write (API and admin login) answers 503 in the seed's shape and changes nothing; reads and redirects go on", async () => {
+    const k = testApp({ file: true });
+    try {
+      const u = await k.user();
+      const link = (await k.create(u.token, { long_url: "https://example.com/kept" })).body.link;
+      k.db.$client.exec("pragma query_only = 1");
+      const calls: [string, string, unknown?][] = [
+        ["POST", "/api/links/create", { long_url: "https://example.com/new" }],
+        ["PATCH", `/api/links/${link.id}`, { title: "changed" }],
+        ["DELETE", `/api/links/${link.id}`],
+        ["POST", "/api/domains", { host: "go.example.com" }],
+        ["POST", "/api/me/token"],
+      ];
+      for (const [method, path, body] of calls) {
+        const r = await k.handle(path, { method, headers: { authorization: `Bearer ${u.token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+        expect([method, path, r.status, r.headers.get("retry-after"), await r.json()]).toEqual([method, path, 503, "30", unavailable]);
+      }
+      const login = await k.handle("/admin/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: u.email, password: PASSWORD }) });
+      expect([login.status, await login.json()]).toEqual([503, unavailable]);
+      expect((await k.call(u.token, "GET", `/api/links/${link.id}`)).body.link).toMatchObject({ title: null, long_url: "https://example.com/kept" });
+      expect(k.db.select().from(links).all()).toHaveLength(1);
+      expect((await k.handle(`/${link.hash}`)).headers.get("location")).toBe("https://example.com/kept");
+      k.db.$client.exec("pragma query_only = 0");
+      expect((await k.call(u.token, "PATCH", `/api/links/${link.id}`, { title: "changed" })).status).toBe(200);
+    } finally {
+      k.close();
+    }
+  });
+});
+
 describe("health", () => {
   test("GET /healthz answers ok when the database answers", async () => {
     const k = testApp();
@@ -112,6 +163,33 @@ describe("health", () => {
     k.db.$client.close();
     const r = await k.handle("/healthz");
     expect(r.status).toBe(503);
+  });
+
+  test("GET /healthz answers 503 with the reason when the database file was deleted or replaced, or clicks cannot be written", async () => {
+    const deleted = testApp({ file: true });
+    expect((await deleted.handle("/healthz")).status).toBe(200);
+    rmSync(deleted.config.db);
+    const gone = await deleted.handle("/healthz");
+    expect([gone.status, await gone.json()]).toEqual([503, { status: "error", reason: "the database file was deleted" }]);
+    deleted.close();
+
+    const replaced = testApp({ file: true });
+    renameSync(replaced.config.db, `${replaced.config.db}.old`);
+    copyFileSync(`${replaced.config.db}.old`, replaced.config.db);
+    expect(await (await replaced.handle("/healthz")).json()).toEqual({ status: "error", reason: "the database file was replaced" });
+    replaced.close();
+
+    const k = testApp({ file: true });
+    const u = await k.user();
+    const link = (await k.create(u.token, { long_url: "https://example.com/" })).body.link;
+    k.db.$client.exec("pragma query_only = 1");
+    await k.handle(`/${link.hash}`, { headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0" } });
+    await k.deps.clicks.flush();
+    expect(await (await k.handle("/healthz")).json()).toEqual({ status: "error", reason: "clicks cannot be written" });
+    k.db.$client.exec("pragma query_only = 0");
+    await k.deps.clicks.flush();
+    expect(await (await k.handle("/healthz")).json()).toEqual({ status: "ok" });
+    k.close();
   });
 
   test("GET /healthz answers 503 starting until the server has finished starting (its first admin made)", async () => {

@@ -1,0 +1,45 @@
+// What /healthz checks of a database file besides a query: a query can still be answered from a file
+// that was deleted, or cannot be written, while every write fails (or is lost with the deleted file).
+import { accessSync, constants, statfsSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+
+/** The database file as it was opened: its path and which file that was. */
+export interface DatabaseFile {
+  path: string;
+  dev: number;
+  ino: number;
+}
+
+// Below this, SQLite can no longer grow its write-ahead log for a batch of clicks or a bulk create.
+const MIN_FREE_BYTES = 4 * 1024 * 1024;
+
+/** The file behind `path` now, or null for an in-memory database. */
+export function databaseFile(path: string): DatabaseFile | null {
+  if (path === ":memory:" || path === "") return null;
+  const { dev, ino } = statSync(path);
+  return { path, dev, ino };
+}
+
+/** Why the database file cannot be trusted with writes now, or null when nothing is wrong with it. */
+export function databaseFileProblem(file: DatabaseFile): string | null {
+  let now;
+  try {
+    now = statSync(file.path);
+  } catch {
+    return "the database file was deleted";
+  }
+  if (now.dev !== file.dev || now.ino !== file.ino) return "the database file was replaced";
+  try {
+    accessSync(file.path, constants.W_OK);
+    accessSync(dirname(file.path), constants.W_OK);
+  } catch {
+    return "the database is read-only";
+  }
+  try {
+    const disk = statfsSync(dirname(file.path));
+    if (disk.bavail * disk.bsize < MIN_FREE_BYTES) return "the disk is full";
+  } catch {
+    // a file system that cannot tell its free space: the other checks stand
+  }
+  return null;
+}
