@@ -5,6 +5,7 @@ import m1 from "../../drizzle/0001_sessions.sql" with { type: "text" };
 import m2 from "../../drizzle/0002_click_count.sql" with { type: "text" };
 import m3 from "../../drizzle/0003_click_rollups.sql" with { type: "text" };
 import m4 from "../../drizzle/0004_drop_clicks.sql" with { type: "text" };
+import m5 from "../../drizzle/0005_find_if_exists.sql" with { type: "text" };
 
 export const migrationJournal = journal;
 export const migrationFiles: Record<string, string> = {
@@ -13,4 +14,5 @@ export const migrationFiles: Record<string, string> = {
   "0002_click_count": m2,
   "0003_click_rollups": m3,
   "0004_drop_clicks": m4,
+  "0005_find_if_exists": m5,
 };

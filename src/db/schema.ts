@@ -58,6 +58,8 @@ export const links = sqliteTable("links", {
   uniqueIndex("links_domain_slug_idx").on(t.domainId, t.slug),
   uniqueIndex("links_default_slug_idx").on(t.slug).where(sql`${t.domainId} is null`),
   index("links_user_idx").on(t.userId, t.id),
+  // A create with find_if_exists looks for the user's link to the same destination.
+  index("links_user_url_idx").on(t.userId, t.longUrl),
 ]);
 
 export const tags = sqliteTable("tags", {

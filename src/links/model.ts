@@ -36,13 +36,17 @@ export const createLinkBody = t.Object({
   expires_at: optional(t.String({ maxLength: 40, error: "The expires_at field must be a date like 2030-12-31 23:59:59 (UTC) or ISO 8601 with a zone.", description: "UTC `YYYY-MM-DD HH:MM:SS`, or ISO 8601 with a zone; must be in the future", examples: ["2030-12-31 23:59:59"] })),
   pixels: optional(t.Array(id({ error: "Each pixel must be a pixel id." }), { maxItems: 50, error: "The pixels field must be an array of at most 50 pixel ids." })),
   rules: optional(t.Array(ruleInput, { maxItems: 50, error: "The rules field must be an array of at most 50 {type, key, value} objects.", description: "First matching rule wins, in the order given" })),
+  find_if_exists: optional(t.Boolean({
+    error: "The find_if_exists field must be true or false.",
+    description: "Answer your newest link to the same destination on the same domain (with the same alias, when one is given) that is enabled and has no expiry, password, rules or pixels, instead of making a new one; its other fields stay as they are. Not used when this create sets a password, expiry, rules, pixels or disabled.",
+  })),
 }, {
   examples: [{ long_url: "https://google.com", alias: "google", tags: ["search"], rules: [{ key: "ru", value: "https://destination.ru", type: "geo" }, { key: "phone", value: "https://bing.com", type: "device" }] }],
 });
 
 export type CreateLinkBody = typeof createLinkBody.static;
 
-const { multiple_urls: _, ...patchFields } = createLinkBody.properties;
+const { multiple_urls: _, find_if_exists: __, ...patchFields } = createLinkBody.properties;
 export const patchLinkBody = t.Object(patchFields, {
   description: "Any create field except multiple_urls; a field sent as null is cleared (long_url and disabled cannot be)",
   examples: [{ title: "Spring sale", tags: ["promo"], disabled: false }],

@@ -43,7 +43,9 @@ export function linkRoutes(deps: LinkRouteDeps) {
   return new Elysia({ prefix: "/api/links" })
     .use(apiAuth(deps))
     .post("/create", async ({ body, user }) => {
-      const links = (await createLinks(deps, user, body)).map((r) => presentLink(r, deps.config.baseUrl));
+      const records = await createLinks(deps, user, body);
+      // A link found by find_if_exists may have clicks already; a new one has none to count.
+      const links = body.find_if_exists ? await present(records) : records.map((r) => presentLink(r, deps.config.baseUrl));
       return body.multiple_urls ? { status: "success" as const, links } : { status: "success" as const, link: links[0]! };
     }, {
       transform: (context) => {

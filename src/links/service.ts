@@ -162,13 +162,23 @@ export async function createLinks(deps: LinkDeps, user: UserRow, body: CreateLin
   problems.throwIfAny();
   await checkOwnership(deps, user, fields);
   const domainId = fields.domainId ?? null;
+  const now = deps.now();
+  // find_if_exists (Shlink's findIfExists, Kutt's reuse): a plain create answers the user's plain link to
+  // the same destination when there is one. A create that asks for more (a password, an expiry, rules,
+  // pixels, a disabled link) is never answered with a link that may lack it, nor a plain one with a link
+  // that has more than it asked for.
+  const plain = !fields.password && !fields.expiresAt && !fields.rules?.length && !fields.pixels?.length && !fields.disabled;
+  const existing = body.find_if_exists && plain
+    ? await Promise.all(urls.map((url) => deps.links.reusable(user.id, domainId, url, fields.alias ?? null)))
+    : [];
+  const fresh = urls.filter((_, i) => !existing[i]);
+  if (fresh.length === 0) return existing as LinkRecord[];
   if (fields.alias && (await deps.links.slugTaken(domainId, fields.alias))) throw aliasTaken();
 
   const passwordHash = fields.password ? await hashLinkPassword(fields.password) : null;
   // An empty title or description comes from the destination page; what the user gave is kept.
-  const pages = fields.title && fields.description ? [] : await deps.metadata.fetchMany(urls);
-  const now = deps.now();
-  const drafts: LinkDraft[] = urls.map((url, i) => ({
+  const pages = fields.title && fields.description ? [] : await deps.metadata.fetchMany(fresh);
+  const drafts: LinkDraft[] = fresh.map((url, i) => ({
     link: {
       userId: user.id,
       domainId,
@@ -188,7 +198,9 @@ export async function createLinks(deps: LinkDeps, user: UserRow, body: CreateLin
     rules: fields.rules ?? [],
   }));
   try {
-    return await deps.links.insertMany(drafts, deps.makeHash);
+    const made = await deps.links.insertMany(drafts, deps.makeHash);
+    let next = 0;
+    return existing.length ? urls.map((_, i) => existing[i] ?? made[next++]!) : made;
   } catch (error) {
     // Another request took the alias between the check and the insert.
     if (error instanceof SlugTakenError) throw aliasTaken();

@@ -1,5 +1,5 @@
 // All SQL about links, their tags, pixels and rules.
-import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, notExists, sql } from "drizzle-orm";
 import type { Db } from "../db/open";
 import type { Reader } from "../db/reader";
 import { domains, linkPixels, links, linkTags, rules, tags } from "../db/schema";
@@ -285,6 +285,23 @@ export function createLinkStore(db: Db, reader?: Reader) {
 
     async byId(id: number): Promise<LinkRow | undefined> {
       return db.select().from(links).where(eq(links.id, id)).get();
+    },
+
+    /**
+     * The user's newest link to `longUrl` on that domain (and with that slug, when given) that a create
+     * with find_if_exists may answer: a plain one (enabled, without expiry, password, rules or pixels).
+     */
+    async reusable(userId: number, domainId: number | null, longUrl: string, slug: string | null): Promise<LinkRecord | undefined> {
+      const row = db.select().from(links).where(and(
+        eq(links.userId, userId), eq(links.longUrl, longUrl),
+        domainId === null ? isNull(links.domainId) : eq(links.domainId, domainId),
+        slug === null ? undefined : eq(links.slug, slug),
+        eq(links.disabled, false), isNull(links.passwordHash),
+        isNull(links.expiresAt),
+        notExists(db.select({ one: sql`1` }).from(rules).where(eq(rules.linkId, links.id))),
+        notExists(db.select({ one: sql`1` }).from(linkPixels).where(eq(linkPixels.linkId, links.id))),
+      )).orderBy(desc(links.id)).limit(1).get();
+      return row ? records([row])[0] : undefined;
     },
 
     /** The id of the link with this slug on that domain (null: the default domain). */

@@ -97,6 +97,12 @@ describe("indexes on hot paths", () => {
       .toMatch(/SEARCH r USING COVERING INDEX rules_link_idx \(link_id=\?\).*SEARCH lp USING COVERING INDEX \w+ \(link_id=\?\)/);
   });
 
+  test("find_if_exists finds the user's link to a destination by an index, newest first without sorting", () => {
+    const found = plan(`select id from links where user_id = 1 and long_url = 'https://example.com/' and domain_id is null and disabled = 0 order by id desc limit 1`);
+    expect(found).toContain("SEARCH links USING INDEX links_user_url_idx (user_id=? AND long_url=?)");
+    expect(found).not.toContain("TEMP B-TREE");
+  });
+
   test("a link's hourly click counts are one range of the primary key", () => {
     expect(plan(`select hour, profile_id, clicks from click_hours where link_id = 1 and hour >= 5 and hour < 9`))
       .toMatch(/SEARCH click_hours USING PRIMARY KEY \(link_id=\? AND hour>\? AND hour<\?\)/);

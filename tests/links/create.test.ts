@@ -431,3 +431,94 @@ describe("POST /api/links/create — ownership (403)", () => {
     expect((await k.create(admin.token, { long_url: "https://a.example", domain_id: d.id })).status).toBe(200);
   });
 });
+
+describe("POST /api/links/create — find_if_exists", () => {
+  const BROWSER = { "user-agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36" };
+  const rows = (k: ReturnType<typeof testApp>) => k.db.select().from(links).all();
+
+  test("answers the user's newest link to the same destination, with its clicks, instead of making another; without it, a new link", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const first = (await k.create(u.token, { long_url: "https://example.com/post" })).body.link;
+    await k.handle(`/${first.hash}`, { headers: BROWSER });
+    await k.deps.clicks.flush();
+    const again = await k.create(u.token, { long_url: " https://example.com/post ", find_if_exists: true, title: "ignored", tags: ["new"] });
+    expect(again.status).toBe(200);
+    expect(again.body.link).toEqual({ ...first, clicks: 1 });
+    expect(rows(k)).toHaveLength(1);
+    expect((await k.create(u.token, { long_url: "https://example.com/post" })).body.link.id).not.toBe(first.id);
+    const newest = rows(k).at(-1)!.id;
+    expect((await k.create(u.token, { long_url: "https://example.com/post", find_if_exists: true })).body.link.id).toBe(newest);
+    expect((await k.create(u.token, { long_url: "https://example.com/post", find_if_exists: false })).body.link.id).toBeGreaterThan(newest);
+  });
+
+  test("with an alias: the same alias to the same destination is answered (no 422); taken by another destination it is the usual 422", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const made = (await k.create(u.token, { long_url: "https://example.com/a", alias: "launch" })).body.link;
+    expect((await k.create(u.token, { long_url: "https://example.com/a", alias: "launch", find_if_exists: true })).body.link.id).toBe(made.id);
+    const taken = await k.create(u.token, { long_url: "https://example.com/b", alias: "launch", find_if_exists: true });
+    expect([taken.status, Object.keys(taken.body.messages)]).toEqual([422, ["alias"]]);
+    const other = await k.create(u.token, { long_url: "https://example.com/a", alias: "launch-2", find_if_exists: true });
+    expect([other.status, other.body.link.alias]).toEqual([200, "launch-2"]);
+    expect(rows(k)).toHaveLength(2);
+  });
+
+  test("multiple_urls: each URL found or made, in the order given", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const a = (await k.create(u.token, { long_url: "https://example.com/a" })).body.link;
+    const c = (await k.create(u.token, { long_url: "https://example.com/c" })).body.link;
+    const r = await k.create(u.token, { multiple_urls: ["https://example.com/a", "https://example.com/b", "https://example.com/c"], find_if_exists: true });
+    expect(r.body.links.map((l: any) => l.long_url)).toEqual(["https://example.com/a", "https://example.com/b", "https://example.com/c"]);
+    expect(r.body.links[0].id).toBe(a.id);
+    expect(r.body.links[2].id).toBe(c.id);
+    expect(rows(k)).toHaveLength(3);
+  });
+
+  test("never answers someone else's link, one on another domain, or one that is disabled or has an expiry, a password, rules or pixels", async () => {
+    let now = new Date("2030-01-01T00:00:00Z");
+    const k = testApp({ deps: { now: () => now } });
+    const u = await k.user();
+    const other = await k.user();
+    const domain = (await k.call(u.token, "POST", "/api/domains", { host: "go.example.com" })).body.domain;
+    const pixel = (await k.call(u.token, "POST", "/api/pixels", { name: "fb", type: "facebook", pixel_id: "123456789012345" })).body.pixel;
+    const url = "https://example.com/x";
+    await k.create(other.token, { long_url: url });
+    await k.create(u.token, { long_url: url, domain_id: domain.id });
+    await k.create(u.token, { long_url: url, disabled: true });
+    await k.create(u.token, { long_url: url, expires_at: "2030-01-02 00:00:00" });
+    await k.create(u.token, { long_url: url, password: "pw" });
+    await k.create(u.token, { long_url: url, rules: [{ type: "device", key: "phone", value: "https://m.example.com/" }] });
+    await k.create(u.token, { long_url: url, pixels: [pixel.id] });
+    now = new Date("2030-01-03T00:00:00Z");
+    const before = rows(k).length;
+    const r = await k.create(u.token, { long_url: url, find_if_exists: true });
+    expect(r.status).toBe(200);
+    expect(rows(k)).toHaveLength(before + 1);
+    expect(r.body.link).toMatchObject({ domain_id: null, disabled: false, has_password: false, expires_at: null, rules: [], pixels: [] });
+  });
+
+  test("a create that asks for a password, expiry, rules, pixels or a disabled link is made anew even when a plain one exists", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const pixel = (await k.call(u.token, "POST", "/api/pixels", { name: "fb", type: "facebook", pixel_id: "123456789012345" })).body.pixel;
+    const url = "https://example.com/plain";
+    const plain = (await k.create(u.token, { long_url: url })).body.link;
+    for (const more of [{ password: "pw" }, { expires_at: "2099-01-01 00:00:00" }, { rules: [{ type: "geo", key: "de", value: "https://example.de/" }] }, { pixels: [pixel.id] }, { disabled: true }]) {
+      const r = await k.create(u.token, { long_url: url, find_if_exists: true, ...more });
+      expect([JSON.stringify(more), r.status, r.body.link.id === plain.id]).toEqual([JSON.stringify(more), 200, false]);
+    }
+    expect((await k.create(u.token, { long_url: url, find_if_exists: true, disabled: false })).body.link.id).toBe(plain.id);
+  });
+
+  test("a find_if_exists that is not true or false is a 422 naming it; PATCH does not take it", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const r = await k.create(u.token, { long_url: "https://example.com/", find_if_exists: "yes" });
+    expect([r.status, r.body]).toEqual([422, { status: "error", messages: { find_if_exists: ["The find_if_exists field must be true or false."] } }]);
+    const made = (await k.create(u.token, { long_url: "https://example.com/" })).body.link;
+    const patched = await k.call(u.token, "PATCH", `/api/links/${made.id}`, { find_if_exists: true, title: "t" });
+    expect([patched.status, patched.body.link.title]).toEqual([200, "t"]);
+  });
+});

@@ -1,0 +1,1 @@
+CREATE INDEX `links_user_url_idx` ON `links` (`user_id`,`long_url`);
