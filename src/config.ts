@@ -1,4 +1,5 @@
 // Settings for a running kurz: flags win over environment, environment over defaults; checked once.
+import ipaddr from "ipaddr.js";
 import { checkDestination } from "./links/url";
 
 /** How a short link redirects: 302 (temporary) by default; 301/308 tell search engines the destination is the lasting address. */
@@ -16,6 +17,10 @@ export interface Config {
   apiRateLimit: number;
   geoipDb: string | null;
   redirectStatus: RedirectStatus;
+  /** A query parameter that makes a visit uncounted (taken out of what the destination gets), or null. */
+  noTrackParam: string | null;
+  /** Addresses and CIDR ranges whose visits are not counted (one's own office, monitoring). */
+  noTrackFrom: string[];
   /** Where a visit to a host's root goes (null: the not-found redirect, else the 404 page). */
   rootRedirect: string | null;
   /** Where a visit to a path that names no link goes (null: the 404 page); a custom domain's not_found_url wins. */
@@ -38,6 +43,8 @@ export const configOptions = {
   apiRateLimit: { flag: "api-rate-limit", env: "KURZ_API_RATE_LIMIT", type: "string" },
   geoipDb: { flag: "geoip-db", env: "KURZ_GEOIP_DB", type: "string" },
   redirectStatus: { flag: "redirect-status", env: "KURZ_REDIRECT_STATUS", type: "string" },
+  noTrackParam: { flag: "no-track-param", env: "KURZ_NO_TRACK_PARAM", type: "string" },
+  noTrackFrom: { flag: "no-track-from", env: "KURZ_NO_TRACK_FROM", type: "string" },
   rootRedirect: { flag: "root-redirect", env: "KURZ_ROOT_REDIRECT", type: "string" },
   notFoundRedirect: { flag: "not-found-redirect", env: "KURZ_NOT_FOUND_REDIRECT", type: "string" },
 } as const;
@@ -82,6 +89,39 @@ function redirectStatus(value: string | boolean | undefined): RedirectStatus {
   return status;
 }
 
+function parameterName(value: string | boolean | undefined): string | null {
+  const name = text(value)?.trim();
+  if (name === undefined) return null;
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) {
+    throw new ConfigError(`--no-track-param / KURZ_NO_TRACK_PARAM must be a query parameter name of 1 to 64 letters, digits, _ . or -, got "${name}"`);
+  }
+  return name;
+}
+
+/** Addresses and CIDR ranges, separated by commas or spaces. */
+function addressRanges(value: string | boolean | undefined): string[] {
+  const list = (text(value) ?? "").split(/[\s,]+/).filter(Boolean);
+  for (const range of list) {
+    if (!isAddressOrRange(range)) {
+      throw new ConfigError(`--no-track-from / KURZ_NO_TRACK_FROM must list IP addresses or CIDR ranges (203.0.113.0/24, 2001:db8::/32), got "${range}"`);
+    }
+  }
+  return list;
+}
+
+/** "203.0.113.7", "203.0.113.0/24", "2001:db8::/32": dotted quads only (ipaddr.js would take "10.0.0" too). */
+function isAddressOrRange(value: string): boolean {
+  const [address = "", bits, ...more] = value.split("/");
+  if (more.length || !(ipaddr.IPv4.isValidFourPartDecimal(address) || ipaddr.IPv6.isValid(address))) return false;
+  if (bits === undefined) return true;
+  try {
+    ipaddr.parseCIDR(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** An http(s) URL to send visitors to, or null when not given. */
 function destination(value: string | boolean | undefined, name: string): string | null {
   const given = text(value);
@@ -114,6 +154,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     apiRateLimit: integer(pick(flags, env, "apiRateLimit"), "--api-rate-limit / KURZ_API_RATE_LIMIT", 6000, 0, 10_000_000),
     geoipDb: text(pick(flags, env, "geoipDb")) ?? null,
     redirectStatus: redirectStatus(pick(flags, env, "redirectStatus")),
+    noTrackParam: parameterName(pick(flags, env, "noTrackParam")),
+    noTrackFrom: addressRanges(pick(flags, env, "noTrackFrom")),
     rootRedirect: destination(pick(flags, env, "rootRedirect"), "--root-redirect / KURZ_ROOT_REDIRECT"),
     notFoundRedirect: destination(pick(flags, env, "notFoundRedirect"), "--not-found-redirect / KURZ_NOT_FOUND_REDIRECT"),
     adminEmail: env.KURZ_ADMIN_EMAIL || null,

@@ -29,6 +29,8 @@ describe("defaults", () => {
       fetchAllowPrivate: false,
       geoipDb: null,
       redirectStatus: 302,
+      noTrackParam: null,
+      noTrackFrom: [],
       rootRedirect: null,
       notFoundRedirect: null,
       adminEmail: null,
@@ -65,6 +67,8 @@ const cases: Record<Option, { env: string; flag: string | boolean; fromEnv: unkn
   apiRateLimit: { env: "100", flag: "0", fromEnv: 100, fromFlag: 0 },
   geoipDb: { env: "/srv/env.mmdb", flag: "/srv/flag.mmdb", fromEnv: "/srv/env.mmdb", fromFlag: "/srv/flag.mmdb" },
   redirectStatus: { env: "301", flag: "308", fromEnv: 301, fromFlag: 308 },
+  noTrackParam: { env: "kurz_test", flag: "no-track", fromEnv: "kurz_test", fromFlag: "no-track" },
+  noTrackFrom: { env: "203.0.113.0/24, 2001:db8::/32", flag: "198.51.100.7", fromEnv: ["203.0.113.0/24", "2001:db8::/32"], fromFlag: ["198.51.100.7"] },
   rootRedirect: { env: "https://env.example/", flag: "https://flag.example/home", fromEnv: "https://env.example/", fromFlag: "https://flag.example/home" },
   notFoundRedirect: { env: "https://env.example/404", flag: "http://flag.example/", fromEnv: "https://env.example/404", fromFlag: "http://flag.example/" },
 };
@@ -113,6 +117,15 @@ describe("flags and environment", () => {
 });
 
 describe("invalid values", () => {
+  test("a no-track parameter that is no plain name, and no-track ranges that are no addresses, are refused by name", () => {
+    for (const bad of ["a b", "x=1", "a&b", "x".repeat(65), "ä"]) {
+      expect(configError({ "no-track-param": bad }).message).toStartWith("--no-track-param / KURZ_NO_TRACK_PARAM must be a query parameter name");
+    }
+    for (const bad of ["10.0.0.0/33", "example.com", "10.0.0", "::1/129", "10.0.0.0/8,nope"]) {
+      expect(configError({}, { KURZ_NO_TRACK_FROM: bad }).message).toStartWith("--no-track-from / KURZ_NO_TRACK_FROM must list IP addresses or CIDR ranges");
+    }
+  });
+
   test("a redirect status other than 301, 302, 307 or 308 is refused by name", () => {
     for (const bad of ["200", "303", "300", "301.0", "abc", "3O1"]) {
       expect(configError({ "redirect-status": bad }).message).toBe(`--redirect-status / KURZ_REDIRECT_STATUS must be one of 301, 302, 307, 308, got "${bad}"`);

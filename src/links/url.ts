@@ -20,7 +20,7 @@ export function checkDestination(input: string): string | null {
 }
 
 /** A query parameter's name ("utm_source=x" → "utm_source"), decoded as a server would read it. */
-function parameterName(pair: string): string {
+export function parameterName(pair: string): string {
   const equals = pair.indexOf("=");
   const raw = (equals === -1 ? pair : pair.slice(0, equals)).replaceAll("+", " ");
   try {
@@ -48,4 +48,9 @@ export function withVisitorQuery(destination: string, search: string): string {
   const kept = own.split("&").filter((pair) => pair === "" || !visitors.has(parameterName(pair)));
   url.search = [...kept, search].join("&");
   return url.href;
+}
+
+/** A query string (without "?") without the parameter `name`, every occurrence; the rest as written. */
+export function withoutParameter(search: string, name: string): string {
+  return search.split("&").filter((pair) => parameterName(pair) !== name).join("&");
 }

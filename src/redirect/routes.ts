@@ -5,14 +5,14 @@ import type { ClickRecorder } from "../clicks/recorder";
 import type { RateLimiter } from "../http/rate-limit";
 import { aliasPattern, isReservedSlug } from "../links/slug";
 import type { RedirectLink } from "../links/store";
-import { withVisitorQuery } from "../links/url";
+import { withoutParameter, withVisitorQuery } from "../links/url";
 import { apiNotFound, isApi } from "../http/plugin";
 import { hostOf, prepared, resolveShortUrl, type ResolveDeps } from "./resolve";
 import { expiredPage, notFoundPage, passwordPage, previewPage, tooManyRequestsPage } from "./pages";
 import { pixelPage } from "./pages/pixels";
 import { pickDestination, type Visitor } from "./rules";
 import type { Unlocks } from "./unlock";
-import { agentOf, cdnCountry, clientIp, forwardedIp, visitorCountry, type AddressSource, type VisitorSource } from "./visitor";
+import { addressMatcher, agentOf, cdnCountry, clientIp, forwardedIp, visitorCountry, type AddressSource, type VisitorSource } from "./visitor";
 import type { Geo } from "./geo";
 import type { RedirectStatus } from "../config";
 import type { DomainRow } from "../domains/store";
@@ -25,7 +25,15 @@ export interface RedirectDeps extends ResolveDeps {
   unlocks: Unlocks;
   passwordLimiter: RateLimiter;
   now: () => Date;
-  config: { trustProxy: boolean; baseUrl: string; rootRedirect: string | null; notFoundRedirect: string | null; redirectStatus: RedirectStatus };
+  config: {
+    trustProxy: boolean;
+    baseUrl: string;
+    rootRedirect: string | null;
+    notFoundRedirect: string | null;
+    redirectStatus: RedirectStatus;
+    noTrackParam: string | null;
+    noTrackFrom: string[];
+  };
 }
 
 type Server = AddressSource;
@@ -98,6 +106,11 @@ function slugOf(url: string): string {
 }
 
 function redirector(deps: RedirectDeps) {
+  // Visits not to count (Shlink's DISABLE_TRACK_PARAM and DISABLE_TRACKING_FROM): with a parameter, which
+  // the destination does not get, or from an address of one's own.
+  const noTrackParam = deps.config.noTrackParam;
+  const fromUntracked = addressMatcher(deps.config.noTrackFrom);
+
   /**
    * What a path that names no link answers: the custom domain's not-found URL when it has one, else the
    * install's not-found redirect (for the root, its root redirect first), else the 404 page.
@@ -137,9 +150,16 @@ function redirector(deps: RedirectDeps) {
 
   /** `status`: the install's redirect status; after a password form's POST always 302 (a 307/308 would post the form on to the destination). */
   function sendOn(link: RedirectLink, visit: VisitContext, headers?: Record<string, string>, status = deps.config.redirectStatus): Response {
-    const destination = withVisitorQuery(pickDestination(link.longUrl, link.rules, visit), visit.search);
+    let search = visit.search;
+    let counts = visit.counts;
+    if (noTrackParam !== null && search) {
+      const kept = withoutParameter(search, noTrackParam);
+      if (kept !== search) [search, counts] = [kept, false];
+    }
+    if (counts && fromUntracked?.(clientIp(visit))) counts = false;
+    const destination = withVisitorQuery(pickDestination(link.longUrl, link.rules, visit), search);
     const userAgent = visit.headers.get("user-agent");
-    if (visit.counts) {
+    if (counts) {
       const trusted = deps.config.trustProxy;
       deps.clicks.record({
         linkId: link.id,

@@ -15,6 +15,17 @@ export function normalizeIp(raw: string | null | undefined): string | null {
   return ipaddr.process(value).toString();
 }
 
+/** A test of whether an address is in any of `ranges` (addresses or CIDR ranges, as config checked them), or null for none. */
+export function addressMatcher(ranges: string[]): ((ip: string | null) => boolean) | null {
+  if (ranges.length === 0) return null;
+  const parsed = ranges.map((r) => (r.includes("/") ? ipaddr.parseCIDR(r) : ((a) => [a, a.kind() === "ipv4" ? 32 : 128] as [ipaddr.IPv4 | ipaddr.IPv6, number])(ipaddr.process(r))));
+  return (ip) => {
+    if (ip === null || !ipaddr.isValid(ip)) return false;
+    const address = ipaddr.process(ip);
+    return parsed.some((range) => range[0].kind() === address.kind() && address.match(range as [typeof address, number]));
+  };
+}
+
 const cdnCountryHeaders = ["cf-ipcountry", "cloudfront-viewer-country", "x-vercel-ip-country", "x-appengine-country"];
 
 export interface VisitorSource {

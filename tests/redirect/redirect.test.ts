@@ -439,3 +439,42 @@ describe("the preview (/<slug>+)", () => {
     }
   });
 });
+
+describe("visits that are not counted (--no-track-param, --no-track-from)", () => {
+  const total = async (k: ReturnType<typeof testApp>, token: string, id: number) => {
+    await k.deps.clicks.flush();
+    return (await k.call(token, "GET", `/api/links/${id}/stats`)).body.stats.total;
+  };
+
+  test("a visit with the no-track parameter is sent on without it and not counted; others are", async () => {
+    const { k, u, slug, link } = await setup({ long_url: "https://example.com/page?a=1" }, { config: { noTrackParam: "notrack" } });
+    const cases: [string, string][] = [
+      ["?notrack", "https://example.com/page?a=1"],
+      ["?notrack=1&utm_source=test", "https://example.com/page?a=1&utm_source=test"],
+      ["?b=2&notrack&notrack=yes", "https://example.com/page?a=1&b=2"],
+    ];
+    for (const [query, location] of cases) {
+      expect([query, (await visit(k, `/${slug}${query}`, BROWSER_UA)).headers.get("location")]).toEqual([query, location]);
+    }
+    expect(await total(k, u.token, link.id)).toBe(0);
+    expect((await visit(k, `/${slug}?notracking=1`, BROWSER_UA)).headers.get("location")).toBe("https://example.com/page?a=1&notracking=1");
+    await visit(k, `/${slug}`, BROWSER_UA);
+    expect(await total(k, u.token, link.id)).toBe(2);
+  });
+
+  test("visits from listed addresses and ranges are not counted, IPv4-mapped and IPv6 alike, behind a trusted proxy too", async () => {
+    const { k, u, slug, link } = await setup({ long_url: "https://example.com/" }, { config: { trustProxy: true, noTrackFrom: ["203.0.113.0/24", "2001:db8::/32", "198.51.100.7"] } });
+    for (const ip of ["203.0.113.9", "::ffff:203.0.113.200", "2001:db8:1::5", "198.51.100.7"]) {
+      expect((await visit(k, `/${slug}`, { ...BROWSER_UA, "x-forwarded-for": ip })).status).toBe(302);
+    }
+    expect(await total(k, u.token, link.id)).toBe(0);
+    for (const ip of ["203.0.114.1", "198.51.100.8", "2001:db9::1"]) await visit(k, `/${slug}`, { ...BROWSER_UA, "x-forwarded-for": ip });
+    expect(await total(k, u.token, link.id)).toBe(3);
+  });
+
+  test("without the options every visit counts, the parameter included", async () => {
+    const { k, u, slug, link } = await setup({ long_url: "https://example.com/" });
+    expect((await visit(k, `/${slug}?notrack`, BROWSER_UA)).headers.get("location")).toBe("https://example.com/?notrack");
+    expect(await total(k, u.token, link.id)).toBe(1);
+  });
+});
