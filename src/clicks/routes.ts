@@ -30,8 +30,9 @@ export function statsRoutes(deps: StatsDeps & AuthDeps) {
     }), {
       params: idParams,
       query: t.Object({
-        from: t.Optional(t.String({ maxLength: 40, description: "First day, `YYYY-MM-DD` (UTC); default: the link's creation day, or the last 1098 days of an older link", examples: ["2026-11-01"] })),
-        to: t.Optional(t.String({ maxLength: 40, description: "Last day included, `YYYY-MM-DD` (UTC); default: today", examples: ["2026-11-30"] })),
+        from: t.Optional(t.String({ maxLength: 40, description: "First day, `YYYY-MM-DD` (UTC, or `tz`); default: the link's creation day, or the last 1098 days of an older link", examples: ["2026-11-01"] })),
+        to: t.Optional(t.String({ maxLength: 40, description: "Last day included, `YYYY-MM-DD` (UTC, or `tz`); default: today", examples: ["2026-11-30"] })),
+        tz: t.Optional(t.String({ maxLength: 64, description: "The time zone whose days `from`, `to` and `days` are (an IANA name); default UTC. Clicks are kept by the hour: in a zone whose offset is not whole hours an hour counts on the day it starts", examples: ["Europe/Berlin"] })),
       }),
       response: { 200: t.Object({ status: t.Literal("success"), stats: statsJson }), ...errorResponses(404, 422) },
       detail: { tags: ["Stats"], summary: "A link's click statistics", security: securityDocs },

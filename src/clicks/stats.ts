@@ -7,6 +7,7 @@ import type { UserRow } from "../users/store";
 import type { ClickStore } from "./store";
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 const MAX_DAYS = 3 * 366;
 
 export interface StatsDeps {
@@ -15,39 +16,87 @@ export interface StatsDeps {
   now: () => Date;
 }
 
-/** `YYYY-MM-DD` (a whole UTC day) or any date the API accepts. */
-function parseDay(value: string): Date | null {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? parseDate(`${value.trim()} 00:00:00`) : parseDate(value);
+/**
+ * Days in one time zone (an IANA name such as Europe/Berlin), named YYYY-MM-DD. Clicks are kept by the
+ * hour: in a zone whose offset is not whole hours (India, Nepal), an hour counts on the day it starts.
+ */
+class Zone {
+  readonly #parts: Intl.DateTimeFormat;
+  readonly #days = new Map<number, string>();
+
+  /** Throws a RangeError for a name the runtime's time zone database does not know. */
+  constructor(readonly name: string) {
+    this.#parts = new Intl.DateTimeFormat("en-US", {
+      timeZone: name, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    });
+  }
+
+  /** The wall-clock time at instant `ms`, read as if it were UTC. */
+  #wallClock(ms: number): number {
+    const p = Object.fromEntries(this.#parts.formatToParts(ms).map((x) => [x.type, x.value]));
+    return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  }
+
+  dayOf(ms: number): string {
+    return new Date(this.#wallClock(ms)).toISOString().slice(0, 10);
+  }
+
+  /** dayOf for an hour since 1970, remembered: a range holds many counts of the same hours. */
+  dayOfHour(hour: number): string {
+    let day = this.#days.get(hour);
+    if (day === undefined) this.#days.set(hour, (day = this.dayOf(hour * HOUR)));
+    return day;
+  }
+
+  /** The instant `day` begins in the zone (its offset read twice, for a day that starts a change of time). */
+  startOf(day: string): number {
+    const midnight = Date.parse(`${day}T00:00:00Z`);
+    const guess = midnight - (this.#wallClock(midnight) - midnight);
+    return midnight - (this.#wallClock(guess) - guess);
+  }
 }
 
-const dayOf = (d: Date) => new Date(Math.floor(d.getTime() / DAY) * DAY);
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
 
-export async function linkStats(deps: StatsDeps, user: UserRow, linkId: number, query: { from?: string; to?: string }) {
+/** The day a `from`/`to` names in the zone: `YYYY-MM-DD` as it is, or the day of any date the API accepts; null when neither. */
+function dayIn(zone: Zone, value: string): string | null {
+  const text = value.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return parseDate(`${text} 00:00:00`) ? text : null;
+  const date = parseDate(text);
+  return date ? zone.dayOf(date.getTime()) : null;
+}
+
+export async function linkStats(deps: StatsDeps, user: UserRow, linkId: number, query: { from?: string; to?: string; tz?: string }) {
   const link = await deps.links.byId(linkId);
   if (!link || (link.userId !== user.id && !isAdmin(user))) throw new ApiError(404, { id: ["No such link."] });
 
   const problems = new Problems();
-  // Whole UTC days: a time given with a date names its day.
-  const toDay = query.to ? parseDay(query.to) : deps.now();
-  const fromDay = query.from ? parseDay(query.from) : link.createdAt;
-  if (!fromDay) problems.add("from", "The from date must look like 2026-11-01.");
-  if (!toDay) problems.add("to", "The to date must look like 2026-11-30.");
+  let zone: Zone;
+  try {
+    zone = new Zone(query.tz?.trim() || "UTC");
+  } catch {
+    throw new ApiError(422, { tz: ["The tz must be a time zone name like Europe/Berlin or UTC."] });
+  }
+  // Whole days of the zone: a time given with a date names its day.
+  const lastDay = query.to ? dayIn(zone, query.to) : zone.dayOf(deps.now().getTime());
+  const createdDay = zone.dayOf(link.createdAt.getTime());
+  let firstDay = query.from ? dayIn(zone, query.from) : createdDay;
+  if (!firstDay) problems.add("from", "The from date must look like 2026-11-01.");
+  if (!lastDay) problems.add("to", "The to date must look like 2026-11-30.");
   problems.throwIfAny();
-  // `to` names the last day included.
-  const to = new Date(dayOf(toDay!).getTime() + DAY);
   // By default, a link older than the longest range shows its last MAX_DAYS days.
-  const from = query.from ? dayOf(fromDay!) : new Date(Math.max(dayOf(fromDay!).getTime(), to.getTime() - MAX_DAYS * DAY));
-  if (to <= from) {
+  if (!query.from && daysBetween(firstDay!, lastDay!) >= MAX_DAYS) firstDay = new Date(Date.parse(`${lastDay}T00:00:00Z`) - (MAX_DAYS - 1) * DAY).toISOString().slice(0, 10);
+  if (daysBetween(firstDay!, lastDay!) < 0) {
     throw new ApiError(422, query.to ? { to: ["The to date must not be before the from date."] } : { from: ["The from date must not be after today."] });
   }
-  if ((to.getTime() - from.getTime()) / DAY > MAX_DAYS) throw new ApiError(422, { from: [`A range may cover at most ${MAX_DAYS} days.`] });
+  if (daysBetween(firstDay!, lastDay!) + 1 > MAX_DAYS) throw new ApiError(422, { from: [`A range may cover at most ${MAX_DAYS} days.`] });
 
-  const stats = await deps.clickStore.stats(linkId, { from, to });
+  // `to` names the last day included.
+  const range = { from: new Date(zone.startOf(firstDay!)), to: new Date(zone.startOf(nextDay(lastDay!))) };
+  const stats = await deps.clickStore.stats(linkId, range, (hour) => zone.dayOfHour(hour));
   const byDay = new Map(stats.days.map((d) => [d.date, d.clicks]));
   const days: { date: string; clicks: number }[] = [];
-  for (let t = from.getTime(); t < to.getTime(); t += DAY) {
-    const date = new Date(t).toISOString().slice(0, 10);
-    days.push({ date, clicks: byDay.get(date) ?? 0 });
-  }
+  for (let day = firstDay!; day <= lastDay!; day = nextDay(day)) days.push({ date: day, clicks: byDay.get(day) ?? 0 });
   return { ...stats, days };
 }

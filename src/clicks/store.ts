@@ -54,6 +54,8 @@ export const profileKey = (p: Profile) => JSON.stringify([p.country, p.device, p
 
 type ProfileRow = { id: number; country: string | null; device: string | null; browser: string | null; os: string | null; referrer: string | null; bot: number };
 
+const utcDayOf = (hour: number) => new Date(hour * HOUR).toISOString().slice(0, 10);
+
 export function createClickStore(db: Db) {
   const client = db.$client;
   // A profile is looked up before it is added: a lookup writes nothing (an upsert that finds the row
@@ -148,7 +150,8 @@ export function createClickStore(db: Db) {
       return foldOldest.immediate(maxEntries);
     },
 
-    async stats(linkId: number, range: StatsRange) {
+    /** `dayOf` names the day of an hour (whole hours since 1970) in the caller's time zone; UTC by default. */
+    async stats(linkId: number, range: StatsRange, dayOf: (hour: number) => string = utcDayOf) {
       const from = Math.floor(range.from.getTime() / HOUR);
       const to = Math.ceil(range.to.getTime() / HOUR);
       const counts: { hour: number; profileId: number; clicks: number }[] = linkHours.all(linkId, from, to)
@@ -170,7 +173,7 @@ export function createClickStore(db: Db) {
           continue;
         }
         total += c.clicks;
-        add(days, new Date(c.hour * HOUR).toISOString().slice(0, 10), c.clicks);
+        add(days, dayOf(c.hour), c.clicks);
         add(lists.countries, p?.country, c.clicks);
         add(lists.devices, p?.device, c.clicks);
         add(lists.browsers, p?.browser, c.clicks);

@@ -121,6 +121,26 @@ describe.skipIf(!hasChromium)("the admin page in headless Chromium", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test("a link's stats are in the browser's time zone: its today, its days", async () => {
+    // Kiritimati is UTC+14: most of the time its date is a day ahead of UTC's.
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US", timezoneId: "Pacific/Kiritimati" });
+    contexts.push(context);
+    const page = await context.newPage();
+    const made = await api("POST", "/api/links/create", { long_url: "https://example.com/zone", alias: unique("zone") });
+    await visit(made.body.link.short_url, DESKTOP);
+    await Bun.sleep(1300);
+    await logIn(page);
+    const stats = page.waitForRequest((r) => r.url().includes(`/api/links/${made.body.link.id}/stats`));
+    await page.goto(`${base}/admin#/links/${made.body.link.id}`);
+    const url = new URL((await stats).url());
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Pacific/Kiritimati" }).format(new Date());
+    expect(url.searchParams.get("tz")).toBe("Pacific/Kiritimati");
+    expect(url.searchParams.get("to")).toBe(today);
+    await waitForClicks(page, 1);
+    const answer = await api("GET", `${url.pathname}${url.search}`);
+    expect(answer.body.stats.days.at(-1)).toEqual({ date: today, clicks: 1 });
+  }, 30_000);
+
   test("a page on another origin creates a link with a token (CORS), but cannot use a logged-in admin's session", async () => {
     // A browser client elsewhere (a dashboard, a bookmarklet's page): another port is another origin.
     const elsewhere = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("<!doctype html><title>elsewhere</title>", { headers: { "content-type": "text/html" } }) });

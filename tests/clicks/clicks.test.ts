@@ -406,6 +406,34 @@ describe("GET /api/links/:id/stats", () => {
     ]);
   });
 
+  test("with tz, days are that zone's: from, to and the chart's days, across a change of summer time", async () => {
+    const k = testApp();
+    const { u, link } = await linkWithVisits(k, []);
+    // Berlin: UTC+1 in winter, UTC+2 from 2026-03-29 02:00 (a 23-hour day).
+    for (const iso of ["2026-03-27T23:30:00Z", "2026-03-28T22:59:00Z", "2026-03-28T23:00:00Z", "2026-03-29T21:59:00Z", "2026-03-29T22:00:00Z", "2026-03-30T22:30:00Z"]) {
+      k.deps.clicks.record(visit(link.id, Date.parse(iso)));
+    }
+    await k.deps.clicks.flush();
+    const berlin = (await stats(k, u.token, link.id, "?from=2026-03-28&to=2026-03-30&tz=Europe/Berlin")).body.stats;
+    expect(berlin.days).toEqual([{ date: "2026-03-28", clicks: 2 }, { date: "2026-03-29", clicks: 2 }, { date: "2026-03-30", clicks: 1 }]);
+    expect(berlin.total).toBe(5);
+    const utc = (await stats(k, u.token, link.id, "?from=2026-03-28&to=2026-03-30")).body.stats;
+    expect(utc.days).toEqual([{ date: "2026-03-28", clicks: 2 }, { date: "2026-03-29", clicks: 2 }, { date: "2026-03-30", clicks: 1 }]);
+    const tokyo = (await stats(k, u.token, link.id, "?from=2026-03-28&to=2026-03-31&tz=Asia/Tokyo")).body.stats;
+    expect(tokyo.days).toEqual([{ date: "2026-03-28", clicks: 1 }, { date: "2026-03-29", clicks: 2 }, { date: "2026-03-30", clicks: 2 }, { date: "2026-03-31", clicks: 1 }]);
+    const la = (await stats(k, u.token, link.id, "?from=2026-03-27&to=2026-03-30&tz=America/Los_Angeles")).body.stats;
+    expect(la.days).toEqual([{ date: "2026-03-27", clicks: 1 }, { date: "2026-03-28", clicks: 2 }, { date: "2026-03-29", clicks: 2 }, { date: "2026-03-30", clicks: 1 }]);
+  });
+
+  test("a tz that is no time zone is a 422 naming it", async () => {
+    const k = testApp();
+    const { u, link } = await linkWithVisits(k, []);
+    for (const tz of ["Mars/Olympus", "UTC+2", "../etc"]) {
+      const r = await stats(k, u.token, link.id, `?tz=${encodeURIComponent(tz)}`);
+      expect([tz, r.status, r.body]).toEqual([tz, 422, { status: "error", messages: { tz: ["The tz must be a time zone name like Europe/Berlin or UTC."] } }]);
+    }
+  });
+
   test("a date with a time names its whole UTC day, in from as in to", async () => {
     const k = testApp();
     const { u, link } = await linkWithVisits(k, []);

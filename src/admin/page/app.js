@@ -1001,7 +1001,9 @@
   }
 
   const RANGES = [["7", "7 days"], ["30", "30 days"], ["90", "90 days"], ["all", "All time"]];
-  const utcDay = (date) => date.toISOString().slice(0, 10);
+  // Stats days are the browser's: "today" and the chart's days as the person looking at them lives them.
+  const browserZone = (() => { try { return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch { return "UTC"; } })();
+  const localDay = (date) => `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
 
   function statsPanel(box, link) {
     let range = "30";
@@ -1014,12 +1016,12 @@
       }, label)));
     }
     async function load() {
-      const qs = new URLSearchParams();
+      const qs = new URLSearchParams({ tz: browserZone });
       if (range !== "all") {
         const today = new Date();
-        const from = new Date(today.getTime() - (Number(range) - 1) * 86_400_000);
-        qs.set("from", utcDay(from));
-        qs.set("to", utcDay(today));
+        const from = new Date(today.getFullYear(), today.getMonth(), today.getDate() - (Number(range) - 1));
+        qs.set("from", localDay(from));
+        qs.set("to", localDay(today));
       }
       content.classList.add("is-stale");
       try {
