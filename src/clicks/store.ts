@@ -82,9 +82,9 @@ export function createClickStore(db: Db) {
     "select hour, profile_id, clicks from click_hours where link_id = ? and hour >= ? and hour < ?",
   );
   const humanClicksOf = client.query<{ link_id: number; clicks: number }, [string]>(
-    `select h.link_id, sum(h.clicks) as clicks from click_hours h join click_profiles p on p.id = h.profile_id
-     where h.link_id in (select value from json_each(?)) and p.bot = 0 group by h.link_id`,
+    "select id as link_id, folded_clicks as clicks from links where id in (select value from json_each(?))",
   );
+  const addFolded = client.query<unknown, [number, number]>("update links set folded_clicks = folded_clicks + ? where id = ?");
 
   const appendRows = client.transaction((entries: Uint8Array, second: number) => {
     const rowBytes = ROW_ENTRIES * ENTRY_BYTES;
@@ -94,6 +94,13 @@ export function createClickStore(db: Db) {
   });
 
   const profiles = (ids: Iterable<number>) => new Map(profilesById.all(JSON.stringify([...ids])).map((p) => [p.id, p]));
+  // Whether a profile is a bot's, remembered (a profile never changes).
+  const botProfiles = new Map<number, boolean>();
+  function isBot(ids: Iterable<number>): (id: number) => boolean {
+    const unknown = [...ids].filter((id) => !botProfiles.has(id));
+    if (unknown.length) for (const p of profiles(unknown).values()) botProfiles.set(p.id, p.bot === 1);
+    return (id) => botProfiles.get(id) ?? false;
+  }
 
   /** Every count of the batches not folded yet. */
   function pendingCounts(each: (hour: number, linkId: number, profileId: number, clicks: number) => void): void {
@@ -121,6 +128,11 @@ export function createClickStore(db: Db) {
     // In key order, neighbouring upserts touch the same pages.
     const sorted = [...sums.values()].sort((a, b) => a.linkId - b.linkId || a.hour - b.hour || a.profileId - b.profileId);
     for (const c of sorted) addHour.run(c.linkId, c.hour, c.profileId, c.clicks, c.linkId);
+    // Each link's human clicks of the step, onto its running total (a deleted link's match no row).
+    const bot = isBot(new Set(sorted.map((c) => c.profileId)));
+    const human = new Map<number, number>();
+    for (const c of sorted) if (!bot(c.profileId)) human.set(c.linkId, (human.get(c.linkId) ?? 0) + c.clicks);
+    for (const [linkId, clicks] of human) addFolded.run(clicks, linkId);
     const batches = deleteBatches.run(JSON.stringify(folded)).changes;
     return { batches, counts: entries };
   });
@@ -194,6 +206,16 @@ export function createClickStore(db: Db) {
         os: top(lists.os),
         referrers: top(lists.referrers),
       };
+    },
+
+    /** Human clicks per link recorded but not added up yet (for lists sorted by clicks). */
+    pendingByLink(): Map<number, number> {
+      const counts: ClickCount[] = [];
+      pendingCounts((hour, linkId, profileId, clicks) => counts.push({ hour, linkId, profileId, clicks }));
+      const bot = isBot(new Set(counts.map((c) => c.profileId)));
+      const byLink = new Map<number, number>();
+      for (const c of counts) if (!bot(c.profileId)) byLink.set(c.linkId, (byLink.get(c.linkId) ?? 0) + c.clicks);
+      return byLink;
     },
 
     /** Human clicks per link, for lists. */

@@ -4,11 +4,11 @@ import { apiAuth, securityDocs, type AuthDeps } from "../auth/plugin";
 import type { ClickStore } from "../clicks/store";
 import { errorResponses } from "../http/envelope";
 import { checkFieldsOnSchemaFailure } from "../http/plugin";
-import { idParams, wholeNumber } from "../http/schema";
+import { idParams, oneOf, wholeNumber } from "../http/schema";
 import { createLinkBody, linkJson, patchLinkBody, type CreateLinkBody } from "./model";
 import { presentLink } from "./present";
 import { checkCreate, checkPatch, createLinks, deleteLink, listLinks, lookUpLink, ownedLink, updateLink, type LinkDeps, type PatchLinkBody } from "./service";
-import type { LinkRecord } from "./store";
+import { LINK_SORTS, type LinkRecord } from "./store";
 
 // Clients (the seed's PHP example among them) send null for "not given"; in a PATCH it means "clear".
 // Nulls are taken out before validation and remembered per request.
@@ -69,7 +69,7 @@ export function linkRoutes(deps: LinkRouteDeps) {
       detail: detail("Create a short link", "Needs the `api.access` permission. Send exactly one of `long_url` or `multiple_urls`; every other field is optional. Unknown fields are ignored; null counts as not given."),
     })
     .get("/", async ({ query, user }) => {
-      const { records, pagination } = await listLinks(deps, user, query);
+      const { records, pagination } = await listLinks(deps, user, query, () => deps.clickStore.pendingByLink());
       return { status: "success" as const, links: await present(records), pagination };
     }, {
       query: t.Object({
@@ -77,6 +77,11 @@ export function linkRoutes(deps: LinkRouteDeps) {
         per_page: t.Optional(wholeNumber("per_page", { minimum: 1, maximum: 100, error: "The per_page must be a whole number from 1 to 100.", default: 20 })),
         tag: t.Optional(t.String({ maxLength: 50, description: "Only links with this tag" })),
         q: t.Optional(t.String({ maxLength: 200, description: "Search in slug, destination, title and description" })),
+        sort: t.Optional(oneOf(LINK_SORTS, {
+          error: `The sort must be one of ${LINK_SORTS.join(", ")}.`,
+          description: "created_at (default), clicks (human clicks, as each link shows them), title or slug",
+        })),
+        order: t.Optional(oneOf(["asc", "desc"] as const, { error: "The order must be asc or desc.", description: "desc by default for created_at and clicks, asc for title and slug" })),
       }),
       response: {
         200: t.Object({
@@ -86,7 +91,7 @@ export function linkRoutes(deps: LinkRouteDeps) {
         }),
         ...errorResponses(422),
       },
-      detail: detail("List your links", "Newest first, each with its clicks. Admins see every user's links."),
+      detail: detail("List your links", "Newest first (or by `sort`), each with its clicks. Admins see every user's links."),
     })
     .get("/lookup", async ({ query, user }) => ({
       status: "success" as const, link: (await present([await lookUpLink(deps, user, query)]))[0]!,

@@ -9,7 +9,7 @@ import { isAdmin } from "../users/service";
 import type { UserRow } from "../users/store";
 import { DEVICES, type CreateLinkBody, type RuleInput } from "./model";
 import { aliasPattern, isReservedSlug } from "./slug";
-import { SlugTakenError, type LinkChange, type LinkDraft, type LinkRecord, type LinkStore, type Rule } from "./store";
+import { SlugTakenError, type LinkChange, type LinkDraft, type LinkRecord, type LinkSort, type LinkStore, type Rule } from "./store";
 import { checkDestination } from "./url";
 
 export interface LinkDeps {
@@ -306,11 +306,16 @@ export async function deleteLink(deps: LinkDeps, user: UserRow, id: number): Pro
   deps.redirectCache.forgetLink(link.domainId, link.slug);
 }
 
-export async function listLinks(deps: LinkDeps, user: UserRow, query: { page?: number; per_page?: number; tag?: string; q?: string }) {
+export async function listLinks(
+  deps: LinkDeps, user: UserRow,
+  query: { page?: number; per_page?: number; tag?: string; q?: string; sort?: LinkSort; order?: "asc" | "desc" },
+  pendingClicks?: () => Map<number, number>,
+) {
   const page = query.page ?? 1;
   const perPage = query.per_page ?? 20;
   const { records, total } = await deps.links.list({
     userId: isAdmin(user) ? null : user.id, tag: query.tag?.trim() || undefined, q: query.q?.trim() || undefined, page, perPage,
+    sort: query.sort, order: query.order, pendingClicks: query.sort === "clicks" ? pendingClicks?.() : undefined,
   });
   return { records, pagination: { page, per_page: perPage, total } };
 }

@@ -1,5 +1,5 @@
 // All SQL about links, their tags, pixels and rules.
-import { and, count, desc, eq, inArray, isNull, notExists, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, inArray, isNull, notExists, sql } from "drizzle-orm";
 import type { Db } from "../db/open";
 import type { Reader } from "../db/reader";
 import { domains, linkPixels, links, linkTags, rules, tags } from "../db/schema";
@@ -7,6 +7,10 @@ import { isUniqueViolation } from "../db/errors";
 
 export type LinkRow = typeof links.$inferSelect;
 export interface Rule { type: string; key: string; value: string }
+
+/** What a list of links may be sorted by. */
+export const LINK_SORTS = ["created_at", "clicks", "title", "slug"] as const;
+export type LinkSort = (typeof LINK_SORTS)[number];
 
 /** A link with everything the API shows about it. */
 export interface LinkRecord {
@@ -263,8 +267,14 @@ export function createLinkStore(db: Db, reader?: Reader) {
       return row ? records([row])[0] : undefined;
     },
 
-    /** Newest first; `q` searches slug, destination, title and description; `tag` names one of the owner's tags. */
-    async list(filter: { userId: number | null; tag?: string; q?: string; page: number; perPage: number }) {
+    /**
+     * Newest first, or by `sort`; `q` searches slug, destination, title and description; `tag` names one of
+     * the owner's tags. By clicks: the ones added up so far and `pendingClicks`, those recorded since.
+     */
+    async list(filter: {
+      userId: number | null; tag?: string; q?: string; page: number; perPage: number;
+      sort?: LinkSort; order?: "asc" | "desc"; pendingClicks?: Map<number, number>;
+    }) {
       const conditions = [];
       if (filter.userId !== null) conditions.push(eq(links.userId, filter.userId));
       if (filter.tag) {
@@ -278,8 +288,25 @@ export function createLinkStore(db: Db, reader?: Reader) {
       }
       const where = conditions.length ? and(...conditions) : undefined;
       const total = db.select({ n: count() }).from(links).where(where).get()?.n ?? 0;
-      const rows = db.select().from(links).where(where).orderBy(desc(links.id))
-        .limit(filter.perPage).offset((filter.page - 1) * filter.perPage).all();
+      const sort = filter.sort ?? "created_at";
+      const order = filter.order ?? (sort === "title" || sort === "slug" ? "asc" : "desc");
+      // Clicks not added up yet come as a JSON object of link id → clicks, joined once (not looked up per row).
+      const pending = db.$with("pending").as(db.select({
+        linkId: sql<number>`cast(key as integer)`.as("link_id"), clicks: sql<number>`value`.as("clicks"),
+      }).from(sql`json_each(${JSON.stringify(Object.fromEntries(filter.pendingClicks ?? []))})`));
+      const by = {
+        created_at: links.id,
+        clicks: sql`${links.foldedClicks} + coalesce(${pending.clicks}, 0)`,
+        title: sql`coalesce(${links.title}, '') collate nocase`,
+        slug: links.slug,
+      }[sort];
+      const direction = order === "asc" ? asc : desc;
+      // Ties (the same clicks, no title) in a stable order: newest first, or oldest when ascending.
+      const rows = sort === "clicks"
+        ? db.with(pending).select(getTableColumns(links)).from(links).leftJoin(pending, eq(pending.linkId, links.id)).where(where)
+          .orderBy(direction(by), direction(links.id)).limit(filter.perPage).offset((filter.page - 1) * filter.perPage).all()
+        : db.select().from(links).where(where).orderBy(direction(by), direction(links.id))
+          .limit(filter.perPage).offset((filter.page - 1) * filter.perPage).all();
       return { records: records(rows), total };
     },
 

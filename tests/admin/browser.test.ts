@@ -121,6 +121,37 @@ describe.skipIf(!hasChromium)("the admin page in headless Chromium", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test("the links list sorts by clicks, and the sort stays in the address", async () => {
+    const { page, problems } = await newPage();
+    const tag = unique("sorted");
+    const quiet = await api("POST", "/api/links/create", { long_url: "https://example.com/quiet", tags: [tag] });
+    const busy = await api("POST", "/api/links/create", { long_url: "https://example.com/busy", tags: [tag] });
+    const newest = await api("POST", "/api/links/create", { long_url: "https://example.com/newest", tags: [tag] });
+    for (let i = 0; i < 3; i++) await visit(busy.body.link.short_url, DESKTOP);
+    await visit(quiet.body.link.short_url, DESKTOP);
+    await Bun.sleep(1300); // clicks are written about once a second
+    await logIn(page);
+    await page.goto(`${base}/admin#/links?tag=${tag}`);
+    const order = async () => {
+      await page.locator("tr[data-link-id]").first().waitFor();
+      return page.locator("tr[data-link-id]").evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-link-id"))));
+    };
+    expect(await order()).toEqual([newest.body.link.id, busy.body.link.id, quiet.body.link.id]);
+    await page.locator("select[name=sort]").selectOption("clicks");
+    await page.waitForFunction(() => location.hash.includes("sort=clicks"));
+    await page.waitForFunction((first) => document.querySelector("tr[data-link-id]")?.getAttribute("data-link-id") === String(first), busy.body.link.id);
+    expect(await order()).toEqual([busy.body.link.id, quiet.body.link.id, newest.body.link.id]);
+    expect(await page.locator("tr[data-link-id] .clicks").allTextContents()).toEqual(["3", "1", "0"]);
+    await page.locator("select[name=sort]").selectOption("created_at.asc");
+    await page.waitForFunction(() => location.hash.includes("sort=created_at.asc"));
+    await page.waitForFunction((first) => document.querySelector("tr[data-link-id]")?.getAttribute("data-link-id") === String(first), quiet.body.link.id);
+    expect(await order()).toEqual([quiet.body.link.id, busy.body.link.id, newest.body.link.id]);
+    await page.reload();
+    expect(await page.locator("select[name=sort]").inputValue()).toBe("created_at.asc");
+    expect(await order()).toEqual([quiet.body.link.id, busy.body.link.id, newest.body.link.id]);
+    expect(problems).toEqual([]);
+  }, 30_000);
+
   test("a link's stats are in the browser's time zone: its today, its days", async () => {
     // Kiritimati is UTC+14: most of the time its date is a day ahead of UTC's.
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US", timezoneId: "Pacific/Kiritimati" });

@@ -187,3 +187,43 @@ describe("GET /api/links/lookup", () => {
     expect((await k.handle("/api/links/lookup?slug=mine")).status).toBe(401);
   });
 });
+
+describe("GET /api/links sorted", () => {
+  test("by clicks (most first, bots left out, added up or not yet), title, slug or age, either way; ties newest first", async () => {
+    const k = testApp();
+    const u = await k.user();
+    const make = async (body: object) => (await k.create(u.token, body)).body.link;
+    await make({ long_url: "https://example.com/a", alias: "apple", title: "banana split" });
+    await make({ long_url: "https://example.com/b", alias: "cherry", title: "Apple pie" });
+    await make({ long_url: "https://example.com/c", alias: "banana" });
+    for (let i = 0; i < 3; i++) await k.handle("/cherry", { headers: BROWSER });
+    await k.handle("/apple", { headers: BROWSER });
+    for (let i = 0; i < 5; i++) await k.handle("/banana", { headers: { "user-agent": "Googlebot/2.1" } });
+    await k.deps.clicks.flush(); // written, not added up yet
+    const ids = async (query: string) => {
+      const r = await k.call(u.token, "GET", `/api/links?${query}`);
+      expect(r.status).toBe(200);
+      return r.body.links.map((l: any) => [l.alias, l.clicks]);
+    };
+    expect(await ids("sort=clicks")).toEqual([["cherry", 3], ["apple", 1], ["banana", 0]]);
+    await k.deps.clicks.foldAll();
+    expect(await ids("sort=clicks")).toEqual([["cherry", 3], ["apple", 1], ["banana", 0]]);
+    expect(await ids("sort=clicks&order=asc")).toEqual([["banana", 0], ["apple", 1], ["cherry", 3]]);
+    expect(await ids("sort=title")).toEqual([["banana", 0], ["cherry", 3], ["apple", 1]]); // untitled first, then case-insensitive
+    expect(await ids("sort=slug")).toEqual([["apple", 1], ["banana", 0], ["cherry", 3]]);
+    expect(await ids("sort=slug&order=desc&per_page=1&page=2")).toEqual([["banana", 0]]);
+    expect(await ids("sort=created_at&order=asc")).toEqual([["apple", 1], ["cherry", 3], ["banana", 0]]);
+    expect(await ids("")).toEqual([["banana", 0], ["cherry", 3], ["apple", 1]]);
+    // Clicks since the last fold count at once: some added up, some not.
+    for (let i = 0; i < 3; i++) await k.handle("/apple", { headers: BROWSER });
+    await k.deps.clicks.flush();
+    expect(await ids("sort=clicks")).toEqual([["apple", 4], ["cherry", 3], ["banana", 0]]);
+  });
+
+  test("an unknown sort or order is a 422 naming it", async () => {
+    const k = testApp();
+    const u = await k.user();
+    expect(await k.call(u.token, "GET", "/api/links?sort=popularity")).toEqual({ status: 422, body: { status: "error", messages: { sort: ["The sort must be one of created_at, clicks, title, slug."] } } });
+    expect(await k.call(u.token, "GET", "/api/links?sort=clicks&order=up")).toEqual({ status: 422, body: { status: "error", messages: { order: ["The order must be asc or desc."] } } });
+  });
+});

@@ -577,13 +577,18 @@
 
   // ---------------------------------------------------------------- Links: list
 
+  const LINK_SORTS = [["", "Newest first"], ["created_at.asc", "Oldest first"], ["clicks", "Most clicked"], ["title", "Title A–Z"], ["slug", "Short URL A–Z"]];
+
   function linksScreen(params) {
-    const query = { q: params.get("q") || "", tag: params.get("tag") || "", page: Math.max(1, Number(params.get("page")) || 1) };
+    const query = { q: params.get("q") || "", tag: params.get("tag") || "", sort: params.get("sort") || "", page: Math.max(1, Number(params.get("page")) || 1) };
     const perPage = 20;
     const search = h("input", { type: "search", value: query.q, placeholder: "Search slug, destination or title", "aria-label": "Search links" });
     const tagsList = h("datalist", { id: uid("tags") }, [...knownTags].map((t) => h("option", { value: t })));
     const tagInput = h("input", { type: "text", value: query.tag, placeholder: "Filter by tag", "aria-label": "Filter by tag", list: tagsList.id });
     const clearFilters = button("Clear", { variant: "ghost", onclick: () => { search.value = ""; tagInput.value = ""; update(1); } }, "x");
+    // A value is the API's sort, and its order when not the default one.
+    const sortSelect = select(LINK_SORTS, query.sort, { class: "select-sm", "aria-label": "Sort links", name: "sort" });
+    sortSelect.addEventListener("change", () => update(1));
     const results = h("div", { class: "results", tabindex: "-1", "aria-label": "Links" }, loading("Loading links…"));
     let paged = false;
     // An administrator's list holds everyone's links: each one not theirs names its owner.
@@ -601,6 +606,7 @@
       h("div", { class: "toolbar" },
         h("div", { class: "search-box" }, icon("search"), search),
         h("div", { class: "tag-filter" }, h("span", { class: "tag-filter-hash", "aria-hidden": "true" }, "#"), tagInput, tagsList),
+        sortSelect,
         clearFilters),
       results);
     view.querySelector(".page-title").append(summary);
@@ -612,10 +618,12 @@
       if (!view.isConnected) return;
       query.q = search.value.trim();
       query.tag = tagInput.value.trim();
+      query.sort = sortSelect.value;
       query.page = page;
       const qs = new URLSearchParams();
       if (query.q) qs.set("q", query.q);
       if (query.tag) qs.set("tag", query.tag);
+      if (query.sort) qs.set("sort", query.sort);
       if (page > 1) qs.set("page", String(page));
       // replaceState does not fire hashchange: the screen stays, and so does the focus in the search box.
       history.replaceState(null, "", `#/links${qs.toString() ? `?${qs}` : ""}`);
@@ -631,6 +639,11 @@
       const qs = new URLSearchParams({ page: String(query.page), per_page: String(perPage) });
       if (query.q) qs.set("q", query.q);
       if (query.tag) qs.set("tag", query.tag);
+      if (query.sort) {
+        const [sort, order] = query.sort.split(".");
+        qs.set("sort", sort);
+        if (order) qs.set("order", order);
+      }
       if (!results.firstChild || !results.querySelector("table")) results.replaceChildren(loading("Loading links…"));
       else results.classList.add("is-stale");
       try {
