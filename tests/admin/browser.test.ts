@@ -168,6 +168,8 @@ describe.skipIf(!hasChromium)("the admin page in headless Chromium", () => {
     expect(url.searchParams.get("tz")).toBe("Pacific/Kiritimati");
     expect(url.searchParams.get("to")).toBe(today);
     await waitForClicks(page, 1);
+    // The link's preview page is one click away.
+    expect(await page.locator("a[data-preview]").getAttribute("href")).toBe(`${made.body.link.short_url}+`);
     const answer = await api("GET", `${url.pathname}${url.search}`);
     expect(answer.body.stats.days.at(-1)).toEqual({ date: today, clicks: 1 });
   }, 30_000);

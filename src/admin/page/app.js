@@ -977,6 +977,10 @@
       ["Updated", fmtDateTime(link.updated_at)],
       ["Expires", link.expires_at ? fmtDateTime(link.expires_at) : "Never"],
       ["Slug", slug],
+      // Anyone can see where a short link leads before following it: its address with a "+".
+      ["Preview", safeHref(link.short_url)
+        ? h("a", { href: `${link.short_url}+`, target: "_blank", rel: "noopener", "data-preview": "" }, `${shortDisplay(link.short_url)}+`)
+        : `${shortDisplay(link.short_url)}+`],
     ];
     const hero = h("section", { class: "card hero" },
       h("div", { class: "hero-main" },
