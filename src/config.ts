@@ -17,6 +17,8 @@ export interface Config {
   apiRateLimit: number;
   geoipDb: string | null;
   redirectStatus: RedirectStatus;
+  /** Whether /<slug>/more/path sends visitors to the destination with /more/path appended to its path. */
+  appendExtraPath: boolean;
   /** A query parameter that makes a visit uncounted (taken out of what the destination gets), or null. */
   noTrackParam: string | null;
   /** Addresses and CIDR ranges whose visits are not counted (one's own office, monitoring). */
@@ -43,6 +45,7 @@ export const configOptions = {
   apiRateLimit: { flag: "api-rate-limit", env: "KURZ_API_RATE_LIMIT", type: "string" },
   geoipDb: { flag: "geoip-db", env: "KURZ_GEOIP_DB", type: "string" },
   redirectStatus: { flag: "redirect-status", env: "KURZ_REDIRECT_STATUS", type: "string" },
+  appendExtraPath: { flag: "append-extra-path", env: "KURZ_APPEND_EXTRA_PATH", type: "boolean" },
   noTrackParam: { flag: "no-track-param", env: "KURZ_NO_TRACK_PARAM", type: "string" },
   noTrackFrom: { flag: "no-track-from", env: "KURZ_NO_TRACK_FROM", type: "string" },
   rootRedirect: { flag: "root-redirect", env: "KURZ_ROOT_REDIRECT", type: "string" },
@@ -154,6 +157,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     apiRateLimit: integer(pick(flags, env, "apiRateLimit"), "--api-rate-limit / KURZ_API_RATE_LIMIT", 6000, 0, 10_000_000),
     geoipDb: text(pick(flags, env, "geoipDb")) ?? null,
     redirectStatus: redirectStatus(pick(flags, env, "redirectStatus")),
+    appendExtraPath: flag(pick(flags, env, "appendExtraPath"), "--append-extra-path / KURZ_APPEND_EXTRA_PATH"),
     noTrackParam: parameterName(pick(flags, env, "noTrackParam")),
     noTrackFrom: addressRanges(pick(flags, env, "noTrackFrom")),
     rootRedirect: destination(pick(flags, env, "rootRedirect"), "--root-redirect / KURZ_ROOT_REDIRECT"),

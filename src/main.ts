@@ -39,6 +39,7 @@ Options (flag, environment variable, default):
   --api-rate-limit      KURZ_API_RATE_LIMIT       6000 API requests a minute per token, 0 = off
   --geoip-db            KURZ_GEOIP_DB             the embedded DB-IP country database
   --redirect-status     KURZ_REDIRECT_STATUS      302 (or 301, 307, 308) for short links
+  --append-extra-path   KURZ_APPEND_EXTRA_PATH    off (/SLUG/more/path leads to the destination + /more/path)
   --no-track-param      KURZ_NO_TRACK_PARAM       none (visits with ?NAME are not counted)
   --no-track-from       KURZ_NO_TRACK_FROM        none (visits from these addresses/CIDRs are not counted)
   --root-redirect       KURZ_ROOT_REDIRECT        none (where a visit to / goes; else as not found)

@@ -54,3 +54,10 @@ export function withVisitorQuery(destination: string, search: string): string {
 export function withoutParameter(search: string, name: string): string {
   return search.split("&").filter((pair) => parameterName(pair) !== name).join("&");
 }
+
+/** The destination with more path after its own ("https://docs.example/v2/" + "/guide/x" → "https://docs.example/v2/guide/x"). */
+export function withExtraPath(destination: string, extra: string): string {
+  const url = new URL(destination);
+  url.pathname = url.pathname.replace(/\/$/, "") + extra;
+  return url.href;
+}

@@ -5,7 +5,7 @@ import type { ClickRecorder } from "../clicks/recorder";
 import type { RateLimiter } from "../http/rate-limit";
 import { aliasPattern, isReservedSlug } from "../links/slug";
 import type { RedirectLink } from "../links/store";
-import { withoutParameter, withVisitorQuery } from "../links/url";
+import { withExtraPath, withoutParameter, withVisitorQuery } from "../links/url";
 import { apiNotFound, isApi } from "../http/plugin";
 import { hostOf, prepared, resolveShortUrl, type ResolveDeps } from "./resolve";
 import { expiredPage, notFoundPage, passwordPage, previewPage, tooManyRequestsPage } from "./pages";
@@ -33,6 +33,7 @@ export interface RedirectDeps extends ResolveDeps {
     redirectStatus: RedirectStatus;
     noTrackParam: string | null;
     noTrackFrom: string[];
+    appendExtraPath: boolean;
   };
 }
 
@@ -48,6 +49,8 @@ class VisitContext implements Visitor, VisitorSource {
   readonly counts: boolean;
   /** Where the visitor came from, when not the request's Referer (a password form's post carries it). */
   referrer: string | null | undefined;
+  /** The path after the slug ("/guide/x" of /abc/guide/x), appended to the destination's (--append-extra-path). */
+  extraPath = "";
   constructor(readonly request: Request, readonly slug: string, server: Server, private readonly deps: RedirectDeps, readonly url = request.url) {
     this.counts = request.method !== "HEAD";
     this.headers = request.headers;
@@ -157,7 +160,8 @@ function redirector(deps: RedirectDeps) {
       if (kept !== search) [search, counts] = [kept, false];
     }
     if (counts && fromUntracked?.(clientIp(visit))) counts = false;
-    const destination = withVisitorQuery(pickDestination(link.longUrl, link.rules, visit), search);
+    const chosen = pickDestination(link.longUrl, link.rules, visit);
+    const destination = withVisitorQuery(visit.extraPath ? withExtraPath(chosen, visit.extraPath) : chosen, search);
     const userAgent = visit.headers.get("user-agent");
     if (counts) {
       const trusted = deps.config.trustProxy;
@@ -296,7 +300,21 @@ export function redirectRoutes(deps: RedirectDeps) {
   };
   // Any other path (the root, /a/b, /favicon.ico) names no link either: visitors go to the not-found
   // URL of the custom domain or of the install, when there is one. The API's own paths keep their JSON 404.
-  const elsewhere = ({ request }: { request: Request }) => (isApi(request) ? apiNotFound() : notFound(request));
+  // With --append-extra-path, /<slug>/more/path is the link's, with /more/path for its destination.
+  const elsewhere = ({ request, server }: { request: Request; server: Server | null }) => {
+    if (isApi(request)) return apiNotFound();
+    if (deps.config.appendExtraPath) {
+      const path = new URL(request.url).pathname;
+      const cut = path.indexOf("/", 1);
+      const slug = path.slice(1, cut);
+      if (cut > 1 && path.length > cut + 1 && aliasPattern.test(slug)) {
+        const visit = new VisitContext(request, slug, server, deps);
+        visit.extraPath = path.slice(cut);
+        return get(visit);
+      }
+    }
+    return notFound(request);
+  };
   return new Elysia({ name: "redirect" })
     .get("/robots.txt", robotsTxt, hidden)
     .get("/", ({ request }) => notFound(request, true), hidden)

@@ -478,3 +478,29 @@ describe("visits that are not counted (--no-track-param, --no-track-from)", () =
     expect(await total(k, u.token, link.id)).toBe(1);
   });
 });
+
+describe("the extra path (--append-extra-path)", () => {
+  test("/<slug>/more/path leads to the destination with the path appended, the query merged, rules too; the QR code stays", async () => {
+    const { k, slug } = await setup({ long_url: "https://docs.example/v2/?lang=en", rules: [{ type: "device", key: "phone", value: "https://m.docs.example/" }] }, { config: { appendExtraPath: true } });
+    const cases: [string, Record<string, string>, string][] = [
+      [`/${slug}/guide/install`, BROWSER_UA, "https://docs.example/v2/guide/install?lang=en"],
+      [`/${slug}/guide/install?lang=de&x=1`, BROWSER_UA, "https://docs.example/v2/guide/install?lang=de&x=1"],
+      [`/${slug}/a%20b/%C3%A9`, BROWSER_UA, "https://docs.example/v2/a%20b/%C3%A9?lang=en"],
+      [`/${slug}/faq`, { "user-agent": UA.iphone }, "https://m.docs.example/faq"],
+      [`/${slug}`, BROWSER_UA, "https://docs.example/v2/?lang=en"],
+    ];
+    for (const [path, headers, location] of cases) {
+      const r = await visit(k, path, headers);
+      expect([path, r.status, r.headers.get("location")]).toEqual([path, 302, location]);
+    }
+    const qr = await visit(k, `/${slug}/qr`);
+    expect([qr.status, qr.headers.get("content-type")]).toEqual([200, "image/svg+xml; charset=utf-8"]);
+    expect((await visit(k, "/nope/guide")).status).toBe(404);
+    expect((await visit(k, "/api/links/x")).status).toBe(401);
+  });
+
+  test("without the option, /<slug>/more/path names no link", async () => {
+    const { k, slug } = await setup({ long_url: "https://docs.example/" });
+    expect((await visit(k, `/${slug}/guide`)).status).toBe(404);
+  });
+});
