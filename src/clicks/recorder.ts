@@ -1,11 +1,12 @@
 // Records clicks without slowing redirects: a visit becomes an entry (hour, link, visitor profile) in
 // memory, the profile (agent, country, referrer host) read once per distinct visitor and remembered,
-// and every second the entries are appended to the database as one row (see store.ts). flush() on
-// shutdown loses none; a kill -9 loses at most the last second.
+// and every second the entries are appended to the database as one row (see store.ts), with the
+// profiles seen for the first time. A redirect never touches the database. flush() on shutdown loses
+// none; a kill -9 loses at most the last second.
 import { ClockCache, HashedSlots } from "../redirect/cache";
 import type { Geo } from "../redirect/geo";
-import { agentOf, MAX_KEY, pickClientIp, referrerHost, type Agent } from "../redirect/visitor";
-import { ROW_ENTRIES, type ClickStore } from "./store";
+import { agentOf, cutKey, pickClientIp, referrerHost, type Agent } from "../redirect/visitor";
+import { profileKey, ROW_ENTRIES, type ClickStore, type Profile } from "./store";
 
 /** What a redirect hands over, unparsed; the raw IP is only read for the country and never stored. */
 export interface Visit {
@@ -42,8 +43,8 @@ export function createClickRecorder(deps: {
   batchSize?: number;
   /** Clicks held at most while the database cannot be written (16 bytes each). */
   maxBuffered?: number;
-  /** Visits of a visitor profile not stored yet held at most while the database cannot be written (~1 KB each). */
-  maxUnread?: number;
+  /** Visitor profiles not stored yet held at most while the database cannot be written (see wait()). */
+  maxWaiting?: number;
   /** Batches older than this are folded when redirects are quiet… */
   foldAfterMs?: number;
   /** …or at this age whatever the load. */
@@ -55,7 +56,7 @@ export function createClickRecorder(deps: {
   const intervalMs = deps.intervalMs ?? 1000;
   const batchSize = deps.batchSize ?? 50_000;
   const maxBuffered = deps.maxBuffered ?? 2_000_000;
-  const maxUnread = deps.maxUnread ?? 10_000;
+  const maxWaiting = deps.maxWaiting ?? 10_000;
   const foldAfterMs = deps.foldAfterMs ?? 60_000;
   const foldByMs = deps.foldByMs ?? 10 * 60_000;
   const quietRate = deps.quietRate ?? 1_000;
@@ -80,7 +81,20 @@ export function createClickRecorder(deps: {
   const referrers = new ClockCache<{ host: string | null }>(5_000);
   // Profile ids by agent, then country, then referrer host ("" for none).
   const ids = new Map<Agent, Map<string, Map<string, number>>>();
-  function profileOf(v: Visit): number {
+  function knownIds(agent: Agent, country: string | null): Map<string, number> {
+    let byCountry = ids.get(agent);
+    if (byCountry === undefined) {
+      if (ids.size >= 5_000) ids.clear(); // agentOf's own cache made new objects meanwhile
+      ids.set(agent, (byCountry = new Map()));
+    }
+    let byReferrer = byCountry.get(country ?? "");
+    if (byReferrer === undefined) byCountry.set(country ?? "", (byReferrer = new Map()));
+    if (byReferrer.size >= 1_000) byReferrer.clear();
+    return byReferrer;
+  }
+
+  /** What a visit tells of its visitor, from memory: the agent, country and referrer host. */
+  function read(v: Visit): { agent: Agent; country: string | null; referrer: string | null } {
     let country = v.country;
     if (country === null) {
       const address = v.socketIp ?? "";
@@ -91,103 +105,117 @@ export function createClickRecorder(deps: {
     let referrer: string | null = null;
     if (v.referrer !== null) {
       // Cut like agents (visitor.ts): the host is at the start, and a long header must not be a kept key.
-      const key = v.referrer.length > MAX_KEY ? v.referrer.slice(0, MAX_KEY) : v.referrer;
+      const key = cutKey(v.referrer);
       let known = referrers.get(key);
       if (known === undefined) referrers.set(key, (known = { host: referrerHost(key) }));
       referrer = known.host;
     }
-    const agent = agentOf(v.userAgent);
-    let byCountry = ids.get(agent);
-    if (byCountry === undefined) {
-      if (ids.size >= 5_000) ids.clear(); // agentOf's own cache made new objects meanwhile
-      ids.set(agent, (byCountry = new Map()));
-    }
-    let byReferrer = byCountry.get(country ?? "");
-    if (byReferrer === undefined) byCountry.set(country ?? "", (byReferrer = new Map()));
-    let id = byReferrer.get(referrer ?? "");
-    if (id === undefined) {
-      // While the database fails, a new profile is not tried again for every visit (each try is a write).
-      if (performance.now() < stalledUntil) throw new Error("the database failed a moment ago");
-      try {
-        id = deps.store.profileId({ country, device: agent.device, browser: agent.browser, os: agent.os, referrer, bot: agent.bot });
-      } catch (error) {
-        stalledUntil = performance.now() + intervalMs;
-        failed(error);
-        throw error;
-      }
-      if (byReferrer.size >= 1_000) byReferrer.clear();
-      byReferrer.set(referrer ?? "", id);
-    }
-    return id;
+    return { agent: agentOf(v.userAgent), country, referrer };
   }
 
-  // This second's clicks as they come, each an entry of click_batches' format (hour, link, profile, 1)
-  // in a growing array: a visit costs three stores, and a flush writes the filled part as it is. Visits
-  // whose profile could not be read (the database was busy) wait as they are for the next flush.
+  // This second's clicks as they come, each an entry of click_batches' format (hour, link, profile,
+  // clicks) in a growing array: a visit of a known profile costs three stores, and a flush writes the
+  // filled part as it is.
   let entries = new Uint32Array(4 * 1024);
   let used = 0;
-  let unread: Visit[] = [];
-  let stalledUntil = 0;
-  let dropped = 0;
-
-  // Failures are logged when they start and then at most once a minute, with what is held; a recovery once.
-  let failing = false;
-  let loggedAt = -Infinity;
-  function failed(error: unknown): void {
-    failing = true;
-    if (performance.now() - loggedAt < 60_000) return;
-    loggedAt = performance.now();
-    deps.log(`could not write clicks; will retry (${used + unread.length} held${dropped ? `, ${dropped} dropped` : ""})`, error);
-  }
-  function recovered(): void {
-    if (!failing || unread.length) return;
-    failing = false;
-    loggedAt = -Infinity;
-    deps.log(`clicks are written again${dropped ? ` (${dropped} could not be held meanwhile and are lost)` : ""}`);
-    dropped = 0;
-  }
-
-  /** Keeps a visit whose profile could not be stored, cut to what its profile needs, within maxUnread. */
-  function hold(v: Visit): void {
-    if (unread.length >= maxUnread) {
-      dropped++;
-      return;
-    }
-    const cut = (text: string | null) => (text !== null && text.length > MAX_KEY ? text.slice(0, MAX_KEY) : text);
-    unread.push({ ...v, userAgent: cut(v.userAgent), referrer: cut(v.referrer) });
-  }
-
-  function count(v: Visit): boolean {
-    let profileId: number;
-    try {
-      profileId = profileOf(v);
-    } catch {
-      return false;
-    }
+  function push(hour: number, linkId: number, profileId: number, clicks: number): void {
     if (used * 4 === entries.length) {
       const bigger = new Uint32Array(entries.length * 2);
       bigger.set(entries);
       entries = bigger;
     }
     const at = used * 4;
-    entries[at] = Math.floor(v.at / 3_600_000);
-    entries[at + 1] = v.linkId;
+    entries[at] = hour;
+    entries[at + 1] = linkId;
     entries[at + 2] = profileId;
-    entries[at + 3] = 1;
+    entries[at + 3] = clicks;
     used++;
-    return true;
+  }
+
+  // Clicks of visitor profiles not stored yet, counted by hour and link until the next flush stores the
+  // profiles, all in one transaction: a redirect never writes to the database, and a thousand new
+  // referrers a second cost one commit, not a thousand. While the database fails they wait here, at most
+  // maxWaiting profiles and maxWaiting × 10 (hour, link) counts; beyond that clicks are dropped.
+  interface Waiting { agent: Agent; profile: Profile; counts: Map<number, number> }
+  const waiting = new Map<string, Waiting>();
+  let waitingCounts = 0;
+  let waitingClicks = 0;
+  let dropped = 0;
+  function wait(agent: Agent, country: string | null, referrer: string | null, hour: number, linkId: number): void {
+    const profile: Profile = { country, device: agent.device, browser: agent.browser, os: agent.os, referrer, bot: agent.bot };
+    const key = profileKey(profile);
+    let w = waiting.get(key);
+    if (w === undefined) {
+      if (waiting.size >= maxWaiting) {
+        dropped++;
+        return;
+      }
+      waiting.set(key, (w = { agent, profile, counts: new Map() }));
+    }
+    const pair = hour * 2 ** 32 + linkId;
+    const before = w.counts.get(pair);
+    if (before === undefined) {
+      if (waitingCounts >= maxWaiting * 10) {
+        dropped++;
+        return;
+      }
+      waitingCounts++;
+    }
+    w.counts.set(pair, (before ?? 0) + 1);
+    waitingClicks++;
+  }
+
+  /** Stores the waiting profiles (one transaction) and moves their clicks among this flush's entries. */
+  function storeWaiting(): void {
+    if (waiting.size === 0) return;
+    const list = [...waiting.values()];
+    const stored = deps.store.profileIds(list.map((w) => w.profile));
+    list.forEach((w, i) => {
+      const id = stored[i]!;
+      knownIds(w.agent, w.profile.country).set(w.profile.referrer ?? "", id);
+      for (const [pair, clicks] of w.counts) push(Math.floor(pair / 2 ** 32), pair % 2 ** 32, id, clicks);
+    });
+    waiting.clear();
+    waitingCounts = 0;
+    waitingClicks = 0;
+  }
+
+  // Failures are logged when they start and then at most once a minute each; a recovery once.
+  const loggedAt = new Map<string, number>();
+  function logSometimes(what: string, message: string, error: unknown): void {
+    if (performance.now() - (loggedAt.get(what) ?? -Infinity) < 60_000) return;
+    loggedAt.set(what, performance.now());
+    deps.log(message, error);
+  }
+  let failing = false;
+  function failed(error: unknown): void {
+    failing = true;
+    logSometimes("write", `could not write clicks; will retry (${used + waitingClicks} held${dropped ? `, ${dropped} dropped` : ""})`, error);
+  }
+  function recovered(): void {
+    if (!failing) return;
+    failing = false;
+    loggedAt.delete("write");
+    deps.log(`clicks are written again${dropped ? ` (${dropped} could not be held meanwhile and are lost)` : ""}`);
+    dropped = 0;
+  }
+
+  function count(v: Visit): void {
+    const hour = Math.floor(v.at / 3_600_000);
+    const { agent, country, referrer } = read(v);
+    const id = knownIds(agent, country).get(referrer ?? "");
+    if (id === undefined) wait(agent, country, referrer, hour, v.linkId);
+    else push(hour, v.linkId, id, 1);
   }
 
   async function writeBuffered(): Promise<number> {
-    if (unread.length) {
-      // In order, and no further than the first that still fails: the database still fails.
-      let done = 0;
-      stalledUntil = 0;
-      while (done < unread.length && count(unread[done]!)) done++;
-      if (done) unread = unread.slice(done);
+    try {
+      storeWaiting();
+    } catch (error) {
+      failed(error); // the profiles wait for the next flush, their clicks with them
     }
     if (!used) {
-      recovered();
+      if (!waiting.size) recovered();
       return 0;
     }
     try {
@@ -197,11 +225,13 @@ export function createClickRecorder(deps: {
       failed(error);
       return 0;
     }
-    const visits = used;
+    let visits = 0;
+    for (let at = 3; at < used * 4; at += 4) visits += entries[at]!;
+    const rows = used;
     used = 0;
-    recovered();
+    if (!waiting.size) recovered();
     // The array is kept for the next second's clicks; after a burst it shrinks step by step.
-    if (entries.length > 4 * 4096 && visits * 4 * 4 < entries.length) entries = new Uint32Array(entries.length / 2);
+    if (entries.length > 4 * 4096 && rows * 4 * 4 < entries.length) entries = new Uint32Array(entries.length / 2);
     return visits;
   }
 
@@ -246,7 +276,7 @@ export function createClickRecorder(deps: {
     requestsSinceTick = 0;
     void flush()
       .then(() => foldIfDue(visits, requests))
-      .catch((error) => deps.log("could not fold clicks; will retry", error));
+      .catch((error) => logSometimes("fold", "could not fold clicks; will retry", error));
   }, intervalMs);
   timer.unref?.();
 
@@ -258,9 +288,9 @@ export function createClickRecorder(deps: {
         return;
       }
       visitsSinceTick++;
-      if (!count(visit)) hold(visit);
+      count(visit);
       // Early flushes are for a burst; while writes fail, the timer's retry once a second is enough.
-      if (used >= batchSize && !scheduled && !failing) {
+      if (used + waitingCounts >= batchSize && !scheduled && !failing) {
         scheduled = true;
         setImmediate(() => {
           scheduled = false;
@@ -279,11 +309,11 @@ export function createClickRecorder(deps: {
     async close() {
       clearInterval(timer);
       const written = await flush();
-      const lost = used + unread.length + dropped;
+      const lost = used + waitingClicks + dropped;
       if (lost) deps.log(`${lost} clicks could not be written and are lost`);
       return written;
     },
-    pending: () => used + unread.length,
+    pending: () => used + waitingClicks,
     failing: () => failing,
   };
 }

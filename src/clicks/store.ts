@@ -93,6 +93,13 @@ export function createClickStore(db: Db) {
     }
   });
 
+  const profileIds = client.transaction((list: Profile[]): number[] => list.map((p) => {
+    const key = profileKey(p);
+    const known = profileByKey.get(key) ?? insertProfile.get(key, p.country, p.device, p.browser, p.os, p.referrer, p.bot ? 1 : 0) ?? profileByKey.get(key);
+    if (!known) throw new Error("a visitor profile was neither found nor added");
+    return known.id;
+  }));
+
   const profiles = (ids: Iterable<number>) => new Map(profilesById.all(JSON.stringify([...ids])).map((p) => [p.id, p]));
   // Whether a profile is a bot's, remembered (a profile never changes).
   const botProfiles = new Map<number, boolean>();
@@ -140,11 +147,11 @@ export function createClickStore(db: Db) {
   return {
     /** The profile's id, made on first sight. */
     profileId(p: Profile): number {
-      const key = profileKey(p);
-      const known = profileByKey.get(key) ?? insertProfile.get(key, p.country, p.device, p.browser, p.os, p.referrer, p.bot ? 1 : 0) ?? profileByKey.get(key);
-      if (!known) throw new Error("a visitor profile was neither found nor added");
-      return known.id;
+      return profileIds([p])[0]!;
     },
+
+    /** The profiles' ids, those not stored yet added, all in one transaction. */
+    profileIds,
 
     /** Appends one flush's entries (four uint32s each: hour, link id, profile id, clicks), in one transaction. */
     append(entries: Uint8Array, at: Date): void {

@@ -1,6 +1,6 @@
 // What /healthz checks of a database file besides a query: a query can still be answered from a file
 // that was deleted, or cannot be written, while every write fails (or is lost with the deleted file).
-import { accessSync, constants, statfsSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, statfsSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** The database file as it was opened: its path and which file that was. */
@@ -31,7 +31,9 @@ export function databaseFileProblem(file: DatabaseFile): string | null {
   if (now.dev !== file.dev || now.ino !== file.ino) return "the database file was replaced";
   try {
     accessSync(file.path, constants.W_OK);
-    accessSync(dirname(file.path), constants.W_OK);
+    // SQLite makes its write-ahead log beside the file: the folder must take it, unless it is there.
+    if (existsSync(`${file.path}-wal`)) accessSync(`${file.path}-wal`, constants.W_OK);
+    else accessSync(dirname(file.path), constants.W_OK);
   } catch {
     return "the database is read-only";
   }

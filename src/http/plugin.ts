@@ -193,7 +193,10 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 }
 
 /** Renders any error as the seed's envelope on API paths and as a page elsewhere. */
-function renderError(code: string | number, thrown: unknown, request: Request, body: unknown, log: (message: string, error: unknown) => void): Response {
+function renderError(
+  code: string | number, thrown: unknown, request: Request, body: unknown,
+  log: (message: string, error: unknown) => void, logUnavailable: (error: unknown) => void,
+): Response {
   const api = isApi(request);
   // Elysia wraps what a parse hook throws in its own ParseError.
   const cause = (thrown as { cause?: unknown }).cause;
@@ -208,7 +211,7 @@ function renderError(code: string | number, thrown: unknown, request: Request, b
   if (code === "NOT_FOUND") return api ? apiNotFound() : notFoundPage();
   if (isDatabaseUnavailable(error)) {
     // Not the request's fault, and nothing was stored: the client may send it again later.
-    log("the database cannot be used", error);
+    logUnavailable(error);
     const headers = { "retry-after": "30" };
     return answersJson(request)
       ? json(503, errorBody({ server: ["The server cannot store or read data right now (its disk may be full or its database read-only); try again later."] }), headers)
@@ -223,6 +226,13 @@ const loggedPath = (path: string) => (path.length > 200 ? `${path.slice(0, 200)}
 
 /** What every route needs: the JSON body reader and one renderer for every error. */
 export function httpBasics(log: (message: string, error: unknown) => void) {
+  // Once a minute: every write fails alike until the disk or the file is fixed (/healthz says why).
+  let unavailableLoggedAt = -Infinity;
+  const logUnavailable = (error: unknown) => {
+    if (performance.now() - unavailableLoggedAt < 60_000) return;
+    unavailableLoggedAt = performance.now();
+    log("the database cannot be used", error);
+  };
   return new Elysia({ name: "http-basics" })
     .onParse({ as: "global" }, async ({ request }) => {
       if (readsJsonBody(request)) return parseApiBody(request);
@@ -230,7 +240,7 @@ export function httpBasics(log: (message: string, error: unknown) => void) {
       if (Number(request.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) throw tooLarge();
     })
     .onError({ as: "global" }, ({ code, error, request, set, body }) => {
-      const response = renderError(code, error, request, body, log);
+      const response = renderError(code, error, request, body, log, logUnavailable);
       // For the access log (set is what onAfterResponse sees of this request).
       set.status = response.status;
       return response;

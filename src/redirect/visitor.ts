@@ -98,6 +98,15 @@ const noAgent: Agent = { device: null, browser: null, os: null, bot: true };
 const tvAgent = /\bAFT[A-Z0-9]{1,6}\b|Android ?TV|GoogleTV|\bCrKey\b|BRAVIA|SMART-?TV|SmartTV|Apple ?TV|\bHbbTV\b|\bRoku\b|Web0S|Tizen[^;)]*TV/i;
 /** The longest header kept as a cache key (User-Agent, Referer). */
 export const MAX_KEY = 512;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+/**
+ * A header as a cache key: cut to MAX_KEY characters, and then copied, since a cut string keeps the
+ * whole header it was cut from alive (16 KB each, in Bun) as long as the key is kept.
+ */
+export function cutKey(header: string): string {
+  return header.length > MAX_KEY ? decoder.decode(encoder.encode(header.slice(0, MAX_KEY))) : header;
+}
 // bowser costs ~6 µs a parse; the same few agents make most visits.
 const agents = new ClockCache<Agent>(5000);
 // One object for each different reading, however many User-Agent strings give it (a few hundred at
@@ -121,7 +130,7 @@ export function agentOf(userAgent: string | null): Agent {
   if (!userAgent) return noAgent;
   // What names an agent fits in 512 characters; a longer header (any client can send 16 KB) is cut
   // before it becomes a key that the cache keeps.
-  if (userAgent.length > MAX_KEY) userAgent = userAgent.slice(0, MAX_KEY);
+  userAgent = cutKey(userAgent);
   let agent = agents.get(userAgent);
   if (agent === undefined) {
     const parser = Bowser.getParser(userAgent);

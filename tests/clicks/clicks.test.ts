@@ -146,16 +146,19 @@ describe("click recording", () => {
     const { u, link } = await linkWithVisits(k, []);
     const at = Date.now();
     const clicks = 2 * ROW_ENTRIES + 500;
+    // A first click stores the visitor's profile; the clicks of a known profile are an entry each.
+    k.deps.clicks.record(visit(link.id, at));
+    await k.deps.clicks.foldAll();
     for (let i = 0; i < clicks; i++) k.deps.clicks.record(visit(link.id, at));
     expect(await k.deps.clicks.flush()).toBe(clicks);
     const rows = k.db.$client.query<{ n: number }, []>("select length(counts) / 16 as n from click_batches order by id").all().map((r) => r.n);
     expect(rows).toEqual([ROW_ENTRIES, ROW_ENTRIES, 500]);
-    expect((await stats(k, u.token, link.id)).body.stats.total).toBe(clicks);
+    expect((await stats(k, u.token, link.id)).body.stats.total).toBe(clicks + 1);
     expect(k.deps.clickStore.fold()).toEqual({ batches: 1, counts: ROW_ENTRIES });
-    expect((await stats(k, u.token, link.id)).body.stats.total).toBe(clicks);
+    expect((await stats(k, u.token, link.id)).body.stats.total).toBe(clicks + 1);
     await k.deps.clicks.foldAll();
     expect(batchRows(k)).toBe(0);
-    expect((await stats(k, u.token, link.id)).body.stats.total).toBe(clicks);
+    expect((await stats(k, u.token, link.id)).body.stats.total).toBe(clicks + 1);
   });
 
   test("a failing write keeps the clicks for the next flush", async () => {
@@ -173,48 +176,61 @@ describe("click recording", () => {
 describe("visitor profiles and a database that cannot be written", () => {
   const firefox = (build: number) => `Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 Build/${build}`;
   const changes = (k: TestApp) => k.db.$client.query<{ n: number }, []>("select total_changes() as n").get()!.n;
+  type Profiles = Parameters<ClickStore["profileIds"]>[0];
+  /** The app's click store, counting how many times (and how many profiles) the recorder stores profiles. */
+  function countingStore(k: TestApp) {
+    const calls: number[] = [];
+    const store = { ...k.deps.clickStore, profileIds: (list: Profiles) => (calls.push(list.length), k.deps.clickStore.profileIds(list)) };
+    return { store: store as ClickStore, calls };
+  }
 
-  test("User-Agent strings that read the same (browser, system, device) share one profile; a known profile costs no write", async () => {
+  test("a redirect never writes: new profiles are stored by the flush, all in one transaction; strings that read the same share one", async () => {
     const k = testApp();
     const { link } = await linkWithVisits(k, []);
-    let lookups = 0;
-    const store = { ...k.deps.clickStore, profileId: (p: Parameters<ClickStore["profileId"]>[0]) => (lookups++, k.deps.clickStore.profileId(p)) };
+    const { store, calls } = countingStore(k);
     const recorder = createClickRecorder({ store, geo: k.deps.geo, log: () => {} });
     const at = Date.now();
-    for (let i = 0; i < 200; i++) recorder.record(visit(link.id, at, { userAgent: firefox(i) }));
-    await recorder.close();
-    expect(lookups).toBe(1);
-    expect(k.db.$client.query<{ n: number }, []>("select count(*) as n from click_profiles").get()!.n).toBe(1);
-    expect(total(k)).toBe(200);
+    const before = changes(k);
+    for (let i = 0; i < 200; i++) recorder.record(visit(link.id, at, { userAgent: firefox(i) })); // one profile
+    for (let i = 0; i < 300; i++) recorder.record(visit(link.id, at, { referrer: `https://site${i}.example/` })); // 300 profiles
+    expect(changes(k)).toBe(before);
+    expect(calls).toEqual([]);
+    expect(await recorder.flush()).toBe(500);
+    expect(calls).toEqual([301]);
+    expect(k.db.$client.query<{ n: number }, []>("select count(*) as n from click_profiles").get()!.n).toBe(301);
+    expect(total(k)).toBe(500);
+    // Known from now on: more visits of the same profiles store none.
+    for (let i = 0; i < 300; i++) recorder.record(visit(link.id, at, { referrer: `https://site${i}.example/` }));
+    expect(await recorder.close()).toBe(300);
+    expect(calls).toEqual([301]);
     const profile = { country: "de", device: "phone", browser: "Safari", os: "iOS", referrer: "news.example", bot: false };
     const id = k.deps.clickStore.profileId(profile);
-    const before = changes(k);
+    const unchanged = changes(k);
     expect(k.deps.clickStore.profileId(profile)).toBe(id);
-    expect(changes(k)).toBe(before);
+    expect(changes(k)).toBe(unchanged);
   });
 
-  test("while new profiles cannot be stored, visits are held within a bound and tried once a flush, logged once, and written when the database works again", async () => {
+  test("while profiles cannot be stored, their clicks wait (counted, within a bound), tried once a flush, logged once, written when the database works again", async () => {
     const k = testApp();
     const { link } = await linkWithVisits(k, []);
     const logged: string[] = [];
-    let tries = 0;
-    const store = { ...k.deps.clickStore, profileId: (p: Parameters<ClickStore["profileId"]>[0]) => (tries++, k.deps.clickStore.profileId(p)) };
-    const recorder = createClickRecorder({ store, geo: k.deps.geo, log: (m) => logged.push(m), maxUnread: 20 });
+    const { store, calls } = countingStore(k);
+    const recorder = createClickRecorder({ store, geo: k.deps.geo, log: (m) => logged.push(m), maxWaiting: 20 });
     k.db.$client.exec("create trigger no_profiles before insert on click_profiles begin select raise(abort, 'database or disk is full'); end");
     const at = Date.now();
-    // Each visit has a new referrer host, so a new profile: the first fails, the rest wait without trying.
+    // 50 new referrer hosts: 20 profiles wait, 30 are dropped; 1,000 more clicks of a waiting profile cost nothing more.
     for (let i = 0; i < 50; i++) recorder.record(visit(link.id, at, { referrer: `https://site${i}.example/`, userAgent: `${CHROME} ${"x".repeat(5000)}` }));
-    expect(tries).toBe(1);
-    expect(recorder.pending()).toBe(20);
-    expect(logged).toEqual(["could not write clicks; will retry (0 held)"]);
+    for (let i = 0; i < 1000; i++) recorder.record(visit(link.id, at, { referrer: "https://site0.example/" }));
+    expect(recorder.pending()).toBe(1020);
     expect(await recorder.flush()).toBe(0);
-    expect(tries).toBe(2); // the first held visit still fails: the others are not tried
-    expect(logged).toHaveLength(1);
+    expect(await recorder.flush()).toBe(0);
+    expect(calls).toEqual([20, 20]);
+    expect(logged).toEqual(["could not write clicks; will retry (1020 held, 30 dropped)"]);
 
     k.db.$client.exec("drop trigger no_profiles");
-    expect(await recorder.flush()).toBe(20);
+    expect(await recorder.flush()).toBe(1020);
     expect(recorder.pending()).toBe(0);
-    expect(total(k)).toBe(20);
+    expect(total(k)).toBe(1020);
     expect(logged.at(-1)).toBe("clicks are written again (30 could not be held meanwhile and are lost)");
     await recorder.close();
   });
@@ -228,6 +244,14 @@ describe("visitor profiles and a database that cannot be written", () => {
     for (let i = 0; i < 3; i++) recorder.record(visit(link.id, Date.now(), { referrer: `https://lost${i}.example/` }));
     expect(await recorder.close()).toBe(0);
     expect(logged.at(-1)).toBe("3 clicks could not be written and are lost");
+  });
+
+  test("a long header is kept as a short copy: the 16 KB it was cut from can be freed", async () => {
+    const { cutKey, MAX_KEY } = await import("../../src/redirect/visitor");
+    const header = `Mozilla/5.0 ${"y".repeat(16_000)}`;
+    const key = cutKey(header);
+    expect(key).toBe(header.slice(0, MAX_KEY));
+    expect(cutKey("short")).toBe("short");
   });
 });
 

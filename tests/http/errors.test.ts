@@ -120,8 +120,9 @@ describe("a database that cannot be written (full disk, read-only file)", () => 
     }
   });
 
-  test("read-only: every write (API and admin login) answers 503 in the seed's shape and changes nothing; reads and redirects go on", async () => {
-    const k = testApp({ file: true });
+  test("read-only: every write (API and admin login) answers 503 in the seed's shape and changes nothing, logged once; reads and redirects go on", async () => {
+    const logged: string[] = [];
+    const k = testApp({ file: true, deps: { log: (message) => logged.push(message) } });
     try {
       const u = await k.user();
       const link = (await k.create(u.token, { long_url: "https://example.com/kept" })).body.link;
@@ -139,6 +140,7 @@ describe("a database that cannot be written (full disk, read-only file)", () => 
       }
       const login = await k.handle("/admin/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: u.email, password: PASSWORD }) });
       expect([login.status, await login.json()]).toEqual([503, unavailable]);
+      expect(logged).toEqual(["the database cannot be used"]);
       expect((await k.call(u.token, "GET", `/api/links/${link.id}`)).body.link).toMatchObject({ title: null, long_url: "https://example.com/kept" });
       expect(k.db.select().from(links).all()).toHaveLength(1);
       expect((await k.handle(`/${link.hash}`)).headers.get("location")).toBe("https://example.com/kept");
