@@ -89,12 +89,15 @@ export function createClickRecorder(deps: {
     }
     let byReferrer = byCountry.get(country ?? "");
     if (byReferrer === undefined) byCountry.set(country ?? "", (byReferrer = new Map()));
-    if (byReferrer.size >= 1_000) byReferrer.clear();
     return byReferrer;
   }
 
+  // What read() found of the last visit (three results without an object a visit to collect).
+  let seenAgent: Agent;
+  let seenCountry: string | null = null;
+  let seenReferrer: string | null = null;
   /** What a visit tells of its visitor, from memory: the agent, country and referrer host. */
-  function read(v: Visit): { agent: Agent; country: string | null; referrer: string | null } {
+  function read(v: Visit): void {
     let country = v.country;
     if (country === null) {
       const address = v.socketIp ?? "";
@@ -110,7 +113,9 @@ export function createClickRecorder(deps: {
       if (known === undefined) referrers.set(key, (known = { host: referrerHost(key) }));
       referrer = known.host;
     }
-    return { agent: agentOf(v.userAgent), country, referrer };
+    seenAgent = agentOf(v.userAgent);
+    seenCountry = country;
+    seenReferrer = referrer;
   }
 
   // This second's clicks as they come, each an entry of click_batches' format (hour, link, profile,
@@ -172,7 +177,9 @@ export function createClickRecorder(deps: {
     const stored = deps.store.profileIds(list.map((w) => w.profile));
     list.forEach((w, i) => {
       const id = stored[i]!;
-      knownIds(w.agent, w.profile.country).set(w.profile.referrer ?? "", id);
+      const known = knownIds(w.agent, w.profile.country);
+      if (known.size >= 1_000) known.clear();
+      known.set(w.profile.referrer ?? "", id);
       for (const [pair, clicks] of w.counts) push(Math.floor(pair / 2 ** 32), pair % 2 ** 32, id, clicks);
     });
     waiting.clear();
@@ -202,9 +209,9 @@ export function createClickRecorder(deps: {
 
   function count(v: Visit): void {
     const hour = Math.floor(v.at / 3_600_000);
-    const { agent, country, referrer } = read(v);
-    const id = knownIds(agent, country).get(referrer ?? "");
-    if (id === undefined) wait(agent, country, referrer, hour, v.linkId);
+    read(v);
+    const id = knownIds(seenAgent, seenCountry).get(seenReferrer ?? "");
+    if (id === undefined) wait(seenAgent, seenCountry, seenReferrer, hour, v.linkId);
     else push(hour, v.linkId, id, 1);
   }
 
