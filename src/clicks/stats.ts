@@ -48,16 +48,17 @@ class Zone {
     return day;
   }
 
-  /** The instant `day` begins in the zone (its offset read twice, for a day that starts a change of time). */
-  startOf(day: string): number {
-    const midnight = Date.parse(`${day}T00:00:00Z`);
+  /** The instant a day (its UTC midnight, see dayNumber) begins in the zone (the offset read twice, for a day that starts a change of time). */
+  startOf(midnight: number): number {
     const guess = midnight - (this.#wallClock(midnight) - midnight);
     return midnight - (this.#wallClock(guess) - guess);
   }
 }
 
-const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
+// Days are counted as numbers (the UTC midnight of their date, in ms), never by comparing names: the day
+// after 9999-12-31 has no name of this shape.
+const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`);
+const dayName = (midnight: number) => new Date(midnight).toISOString().slice(0, 10);
 
 /** The day a `from`/`to` names in the zone: `YYYY-MM-DD` as it is, or the day of any date the API accepts; null when neither. */
 function dayIn(zone: Zone, value: string): string | null {
@@ -81,22 +82,27 @@ export async function linkStats(deps: StatsDeps, user: UserRow, linkId: number, 
   // Whole days of the zone: a time given with a date names its day.
   const lastDay = query.to ? dayIn(zone, query.to) : zone.dayOf(deps.now().getTime());
   const createdDay = zone.dayOf(link.createdAt.getTime());
-  let firstDay = query.from ? dayIn(zone, query.from) : createdDay;
+  const firstDay = query.from ? dayIn(zone, query.from) : createdDay;
   if (!firstDay) problems.add("from", "The from date must look like 2026-11-01.");
   if (!lastDay) problems.add("to", "The to date must look like 2026-11-30.");
   problems.throwIfAny();
   // By default, a link older than the longest range shows its last MAX_DAYS days.
-  if (!query.from && daysBetween(firstDay!, lastDay!) >= MAX_DAYS) firstDay = new Date(Date.parse(`${lastDay}T00:00:00Z`) - (MAX_DAYS - 1) * DAY).toISOString().slice(0, 10);
-  if (daysBetween(firstDay!, lastDay!) < 0) {
+  const last = dayNumber(lastDay!);
+  let first = dayNumber(firstDay!);
+  if (!query.from && (last - first) / DAY >= MAX_DAYS) first = last - (MAX_DAYS - 1) * DAY;
+  if (first > last) {
     throw new ApiError(422, query.to ? { to: ["The to date must not be before the from date."] } : { from: ["The from date must not be after today."] });
   }
-  if (daysBetween(firstDay!, lastDay!) + 1 > MAX_DAYS) throw new ApiError(422, { from: [`A range may cover at most ${MAX_DAYS} days.`] });
+  if ((last - first) / DAY + 1 > MAX_DAYS) throw new ApiError(422, { from: [`A range may cover at most ${MAX_DAYS} days.`] });
 
   // `to` names the last day included.
-  const range = { from: new Date(zone.startOf(firstDay!)), to: new Date(zone.startOf(nextDay(lastDay!))) };
+  const range = { from: new Date(zone.startOf(first)), to: new Date(zone.startOf(last + DAY)) };
   const stats = await deps.clickStore.stats(linkId, range, (hour) => zone.dayOfHour(hour));
   const byDay = new Map(stats.days.map((d) => [d.date, d.clicks]));
   const days: { date: string; clicks: number }[] = [];
-  for (let day = firstDay!; day <= lastDay!; day = nextDay(day)) days.push({ date: day, clicks: byDay.get(day) ?? 0 });
+  for (let day = first; day <= last; day += DAY) {
+    const date = dayName(day);
+    days.push({ date, clicks: byDay.get(date) ?? 0 });
+  }
   return { ...stats, days };
 }

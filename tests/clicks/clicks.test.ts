@@ -449,6 +449,17 @@ describe("GET /api/links/:id/stats", () => {
     expect(la.days).toEqual([{ date: "2026-03-27", clicks: 1 }, { date: "2026-03-28", clicks: 2 }, { date: "2026-03-29", clicks: 2 }, { date: "2026-03-30", clicks: 1 }]);
   });
 
+  test("the last days there are: a range ending on 9999-12-31 is answered, in any zone (the day after it has no name of that shape)", async () => {
+    const k = testApp();
+    const { u, link } = await linkWithVisits(k, []);
+    for (const tz of ["", "&tz=Pacific/Kiritimati", "&tz=America/Los_Angeles"]) {
+      const r = await stats(k, u.token, link.id, `?from=9999-12-30&to=9999-12-31${tz}`);
+      expect([tz, r.status, r.body.stats?.days]).toEqual([tz, 200, [{ date: "9999-12-30", clicks: 0 }, { date: "9999-12-31", clicks: 0 }]]);
+    }
+    const far = (await stats(k, u.token, link.id, "?to=9999-12-31")).body.stats.days; // the last 1098 days up to it
+    expect([far.length, far[0].date, far.at(-1).date]).toEqual([1098, "9996-12-29", "9999-12-31"]);
+  }, 10_000);
+
   test("a tz that is no time zone is a 422 naming it", async () => {
     const k = testApp();
     const { u, link } = await linkWithVisits(k, []);
