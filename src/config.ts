@@ -20,9 +20,9 @@ export interface Config {
   /** Whether /<slug>/more/path sends visitors to the destination with /more/path appended to its path. */
   appendExtraPath: boolean;
   /** A query parameter that makes a visit uncounted (taken out of what the destination gets), or null. */
-  noTrackParam: string | null;
+  disableTrackParam: string | null;
   /** Addresses and CIDR ranges whose visits are not counted (one's own office, monitoring). */
-  noTrackFrom: string[];
+  disableTrackingFrom: string[];
   /** Where a visit to a host's root goes (null: the not-found redirect, else the 404 page). */
   rootRedirect: string | null;
   /** Where a visit to a path that names no link goes (null: the 404 page); a custom domain's not_found_url wins. */
@@ -46,8 +46,8 @@ export const configOptions = {
   geoipDb: { flag: "geoip-db", env: "KURZ_GEOIP_DB", type: "string" },
   redirectStatus: { flag: "redirect-status", env: "KURZ_REDIRECT_STATUS", type: "string" },
   appendExtraPath: { flag: "append-extra-path", env: "KURZ_APPEND_EXTRA_PATH", type: "boolean" },
-  noTrackParam: { flag: "no-track-param", env: "KURZ_NO_TRACK_PARAM", type: "string" },
-  noTrackFrom: { flag: "no-track-from", env: "KURZ_NO_TRACK_FROM", type: "string" },
+  disableTrackParam: { flag: "disable-track-param", env: "KURZ_DISABLE_TRACK_PARAM", type: "string" },
+  disableTrackingFrom: { flag: "disable-tracking-from", env: "KURZ_DISABLE_TRACKING_FROM", type: "string" },
   rootRedirect: { flag: "root-redirect", env: "KURZ_ROOT_REDIRECT", type: "string" },
   notFoundRedirect: { flag: "not-found-redirect", env: "KURZ_NOT_FOUND_REDIRECT", type: "string" },
 } as const;
@@ -96,7 +96,7 @@ function parameterName(value: string | boolean | undefined): string | null {
   const name = text(value)?.trim();
   if (name === undefined) return null;
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) {
-    throw new ConfigError(`--no-track-param / KURZ_NO_TRACK_PARAM must be a query parameter name of 1 to 64 letters, digits, _ . or -, got "${name}"`);
+    throw new ConfigError(`--disable-track-param / KURZ_DISABLE_TRACK_PARAM must be a query parameter name of 1 to 64 letters, digits, _ . or -, got "${name}"`);
   }
   return name;
 }
@@ -106,7 +106,7 @@ function addressRanges(value: string | boolean | undefined): string[] {
   const list = (text(value) ?? "").split(/[\s,]+/).filter(Boolean);
   for (const range of list) {
     if (!isAddressOrRange(range)) {
-      throw new ConfigError(`--no-track-from / KURZ_NO_TRACK_FROM must list IP addresses or CIDR ranges (203.0.113.0/24, 2001:db8::/32), got "${range}"`);
+      throw new ConfigError(`--disable-tracking-from / KURZ_DISABLE_TRACKING_FROM must list IP addresses or CIDR ranges (203.0.113.0/24, 2001:db8::/32), got "${range}"`);
     }
   }
   return list;
@@ -158,8 +158,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     geoipDb: text(pick(flags, env, "geoipDb")) ?? null,
     redirectStatus: redirectStatus(pick(flags, env, "redirectStatus")),
     appendExtraPath: flag(pick(flags, env, "appendExtraPath"), "--append-extra-path / KURZ_APPEND_EXTRA_PATH"),
-    noTrackParam: parameterName(pick(flags, env, "noTrackParam")),
-    noTrackFrom: addressRanges(pick(flags, env, "noTrackFrom")),
+    disableTrackParam: parameterName(pick(flags, env, "disableTrackParam")),
+    disableTrackingFrom: addressRanges(pick(flags, env, "disableTrackingFrom")),
     rootRedirect: destination(pick(flags, env, "rootRedirect"), "--root-redirect / KURZ_ROOT_REDIRECT"),
     notFoundRedirect: destination(pick(flags, env, "notFoundRedirect"), "--not-found-redirect / KURZ_NOT_FOUND_REDIRECT"),
     adminEmail: env.KURZ_ADMIN_EMAIL || null,

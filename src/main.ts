@@ -29,21 +29,21 @@ Usage:
   kurz --help | --version
 
 Options (flag, environment variable, default):
-  --port                PORT                      8080
-  --host                HOST                      0.0.0.0
-  --db                  KURZ_DB                   ./data/kurz.sqlite
-  --base-url            KURZ_BASE_URL             http://localhost:<port>
-  --trust-proxy         KURZ_TRUST_PROXY          off (client IP/country from proxy/CDN headers)
-  --fetch-allow-private KURZ_FETCH_ALLOW_PRIVATE  off (fetch page titles from private addresses)
-  --slug-length         KURZ_SLUG_LENGTH          6
-  --api-rate-limit      KURZ_API_RATE_LIMIT       6000 API requests a minute per token, 0 = off
-  --geoip-db            KURZ_GEOIP_DB             the embedded DB-IP country database
-  --redirect-status     KURZ_REDIRECT_STATUS      302 (or 301, 307, 308) for short links
-  --append-extra-path   KURZ_APPEND_EXTRA_PATH    off (/SLUG/more/path leads to the destination + /more/path)
-  --no-track-param      KURZ_NO_TRACK_PARAM       none (visits with ?NAME are not counted)
-  --no-track-from       KURZ_NO_TRACK_FROM        none (visits from these addresses/CIDRs are not counted)
-  --root-redirect       KURZ_ROOT_REDIRECT        none (where a visit to / goes; else as not found)
-  --not-found-redirect  KURZ_NOT_FOUND_REDIRECT   none (where paths that name no link go; else a 404 page)
+  --port                  PORT                        8080
+  --host                  HOST                        0.0.0.0
+  --db                    KURZ_DB                     ./data/kurz.sqlite
+  --base-url              KURZ_BASE_URL               http://localhost:<port>
+  --trust-proxy           KURZ_TRUST_PROXY            off (client IP/country from proxy/CDN headers)
+  --fetch-allow-private   KURZ_FETCH_ALLOW_PRIVATE    off (fetch page titles from private addresses)
+  --slug-length           KURZ_SLUG_LENGTH            6
+  --api-rate-limit        KURZ_API_RATE_LIMIT         6000 API requests a minute per token, 0 = off
+  --geoip-db              KURZ_GEOIP_DB               the embedded DB-IP country database
+  --redirect-status       KURZ_REDIRECT_STATUS        302 (or 301, 307, 308) for short links
+  --append-extra-path     KURZ_APPEND_EXTRA_PATH      off (/SLUG/more/path leads to the destination + /more/path)
+  --disable-track-param   KURZ_DISABLE_TRACK_PARAM    none (visits with ?NAME are not counted)
+  --disable-tracking-from KURZ_DISABLE_TRACKING_FROM  none (visits from these addresses/CIDRs are not counted)
+  --root-redirect         KURZ_ROOT_REDIRECT          none (where a visit to / goes; else as not found)
+  --not-found-redirect    KURZ_NOT_FOUND_REDIRECT     none (where paths that name no link go; else a 404 page)
 
 First start on an empty database creates an admin: KURZ_ADMIN_EMAIL and KURZ_ADMIN_PASSWORD
 when set, otherwise a random password that is printed once.

@@ -30,8 +30,8 @@ describe("defaults", () => {
       geoipDb: null,
       redirectStatus: 302,
       appendExtraPath: false,
-      noTrackParam: null,
-      noTrackFrom: [],
+      disableTrackParam: null,
+      disableTrackingFrom: [],
       rootRedirect: null,
       notFoundRedirect: null,
       adminEmail: null,
@@ -69,8 +69,8 @@ const cases: Record<Option, { env: string; flag: string | boolean; fromEnv: unkn
   geoipDb: { env: "/srv/env.mmdb", flag: "/srv/flag.mmdb", fromEnv: "/srv/env.mmdb", fromFlag: "/srv/flag.mmdb" },
   redirectStatus: { env: "301", flag: "308", fromEnv: 301, fromFlag: 308 },
   appendExtraPath: { env: "yes", flag: false, fromEnv: true, fromFlag: false },
-  noTrackParam: { env: "kurz_test", flag: "no-track", fromEnv: "kurz_test", fromFlag: "no-track" },
-  noTrackFrom: { env: "203.0.113.0/24, 2001:db8::/32", flag: "198.51.100.7", fromEnv: ["203.0.113.0/24", "2001:db8::/32"], fromFlag: ["198.51.100.7"] },
+  disableTrackParam: { env: "kurz_test", flag: "notrack", fromEnv: "kurz_test", fromFlag: "notrack" },
+  disableTrackingFrom: { env: "203.0.113.0/24, 2001:db8::/32", flag: "198.51.100.7", fromEnv: ["203.0.113.0/24", "2001:db8::/32"], fromFlag: ["198.51.100.7"] },
   rootRedirect: { env: "https://env.example/", flag: "https://flag.example/home", fromEnv: "https://env.example/", fromFlag: "https://flag.example/home" },
   notFoundRedirect: { env: "https://env.example/404", flag: "http://flag.example/", fromEnv: "https://env.example/404", fromFlag: "http://flag.example/" },
 };
@@ -119,12 +119,12 @@ describe("flags and environment", () => {
 });
 
 describe("invalid values", () => {
-  test("a no-track parameter that is no plain name, and no-track ranges that are no addresses, are refused by name", () => {
+  test("a disable-track parameter that is no plain name, and tracking ranges that are no addresses, are refused by name", () => {
     for (const bad of ["a b", "x=1", "a&b", "x".repeat(65), "ä"]) {
-      expect(configError({ "no-track-param": bad }).message).toStartWith("--no-track-param / KURZ_NO_TRACK_PARAM must be a query parameter name");
+      expect(configError({ "disable-track-param": bad }).message).toStartWith("--disable-track-param / KURZ_DISABLE_TRACK_PARAM must be a query parameter name");
     }
     for (const bad of ["10.0.0.0/33", "example.com", "10.0.0", "::1/129", "10.0.0.0/8,nope"]) {
-      expect(configError({}, { KURZ_NO_TRACK_FROM: bad }).message).toStartWith("--no-track-from / KURZ_NO_TRACK_FROM must list IP addresses or CIDR ranges");
+      expect(configError({}, { KURZ_DISABLE_TRACKING_FROM: bad }).message).toStartWith("--disable-tracking-from / KURZ_DISABLE_TRACKING_FROM must list IP addresses or CIDR ranges");
     }
   });
 

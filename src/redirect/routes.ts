@@ -31,8 +31,8 @@ export interface RedirectDeps extends ResolveDeps {
     rootRedirect: string | null;
     notFoundRedirect: string | null;
     redirectStatus: RedirectStatus;
-    noTrackParam: string | null;
-    noTrackFrom: string[];
+    disableTrackParam: string | null;
+    disableTrackingFrom: string[];
     appendExtraPath: boolean;
   };
 }
@@ -111,8 +111,8 @@ function slugOf(url: string): string {
 function redirector(deps: RedirectDeps) {
   // Visits not to count (Shlink's DISABLE_TRACK_PARAM and DISABLE_TRACKING_FROM): with a parameter, which
   // the destination does not get, or from an address of one's own.
-  const noTrackParam = deps.config.noTrackParam;
-  const fromUntracked = addressMatcher(deps.config.noTrackFrom);
+  const disableTrackParam = deps.config.disableTrackParam;
+  const fromUntracked = addressMatcher(deps.config.disableTrackingFrom);
 
   /**
    * What a path that names no link answers: the custom domain's not-found URL when it has one, else the
@@ -155,8 +155,8 @@ function redirector(deps: RedirectDeps) {
   function sendOn(link: RedirectLink, visit: VisitContext, headers?: Record<string, string>, status = deps.config.redirectStatus): Response {
     let search = visit.search;
     let counts = visit.counts;
-    if (noTrackParam !== null && search) {
-      const kept = withoutParameter(search, noTrackParam);
+    if (disableTrackParam !== null && search) {
+      const kept = withoutParameter(search, disableTrackParam);
       if (kept !== search) [search, counts] = [kept, false];
     }
     if (counts && fromUntracked?.(clientIp(visit))) counts = false;

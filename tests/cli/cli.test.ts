@@ -67,6 +67,23 @@ describe("help and version", () => {
     expect(run.stdout).toContain("user create");
   });
 
+  test("every option is listed in --help with its variable and taken on the command line", () => {
+    const help = kurz(tempDb(), "--help").stdout;
+    // A valid value of each string option (booleans take none).
+    const samples: Record<string, string> = {
+      port: "0", host: "127.0.0.1", db: "", "base-url": "https://s.example", "slug-length": "7", "api-rate-limit": "10",
+      "geoip-db": "", "redirect-status": "301", "disable-track-param": "notrack", "disable-tracking-from": "10.0.0.0/8",
+      "root-redirect": "https://example.com/", "not-found-redirect": "https://example.com/404",
+    };
+    for (const option of Object.values(configOptions)) {
+      expect(help).toMatch(new RegExp(`\\n  --${option.flag} +${option.env} `));
+      if (option.flag === "db" || option.flag === "geoip-db") continue; // the database itself, and a file to read
+      const args = option.type === "boolean" ? [`--${option.flag}`] : [`--${option.flag}`, samples[option.flag]!];
+      const run = kurz(tempDb(), "migrate", ...args);
+      expect([option.flag, run.code, run.stderr]).toEqual([option.flag, 0, ""]);
+    }
+  });
+
   test("--version prints the package version and exits 0", () => {
     const run = kurz(tempDb(), "--version");
     expect(run.code).toBe(0);

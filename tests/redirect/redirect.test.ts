@@ -440,14 +440,14 @@ describe("the preview (/<slug>+)", () => {
   });
 });
 
-describe("visits that are not counted (--no-track-param, --no-track-from)", () => {
+describe("visits that are not counted (--disable-track-param, --disable-tracking-from)", () => {
   const total = async (k: ReturnType<typeof testApp>, token: string, id: number) => {
     await k.deps.clicks.flush();
     return (await k.call(token, "GET", `/api/links/${id}/stats`)).body.stats.total;
   };
 
   test("a visit with the no-track parameter is sent on without it and not counted; others are", async () => {
-    const { k, u, slug, link } = await setup({ long_url: "https://example.com/page?a=1" }, { config: { noTrackParam: "notrack" } });
+    const { k, u, slug, link } = await setup({ long_url: "https://example.com/page?a=1" }, { config: { disableTrackParam: "notrack" } });
     const cases: [string, string][] = [
       ["?notrack", "https://example.com/page?a=1"],
       ["?notrack=1&utm_source=test", "https://example.com/page?a=1&utm_source=test"],
@@ -463,7 +463,7 @@ describe("visits that are not counted (--no-track-param, --no-track-from)", () =
   });
 
   test("visits from listed addresses and ranges are not counted, IPv4-mapped and IPv6 alike, behind a trusted proxy too", async () => {
-    const { k, u, slug, link } = await setup({ long_url: "https://example.com/" }, { config: { trustProxy: true, noTrackFrom: ["203.0.113.0/24", "2001:db8::/32", "198.51.100.7"] } });
+    const { k, u, slug, link } = await setup({ long_url: "https://example.com/" }, { config: { trustProxy: true, disableTrackingFrom: ["203.0.113.0/24", "2001:db8::/32", "198.51.100.7"] } });
     for (const ip of ["203.0.113.9", "::ffff:203.0.113.200", "2001:db8:1::5", "198.51.100.7"]) {
       expect((await visit(k, `/${slug}`, { ...BROWSER_UA, "x-forwarded-for": ip })).status).toBe(302);
     }
