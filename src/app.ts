@@ -29,7 +29,7 @@ import { createSettingsStore, randomSecret } from "./settings/store";
 import { createUserStore, type UserStore } from "./users/store";
 import { version } from "./version";
 import type { Reader } from "./db/reader";
-import { databaseFile, databaseFileProblem, type DatabaseFile } from "./db/health";
+import { databaseFile, databaseFileProblem, writeGuard, type DatabaseFile } from "./db/health";
 
 export interface AppDeps {
   config: Config;
@@ -111,11 +111,16 @@ export function createApp(deps: AppDeps) {
   // standardHostname off: Elysia would look for the path from the 12th character on, and an intranet
   // host of three letters or fewer (http://go/abc) would answer 404 to everything. (kurz serves plain
   // HTTP, TLS being the proxy's, so URLs start with http:// and the path is found from the 8th.)
+  // A database file deleted or replaced while serving takes no more writes: they would be lost at the stop.
+  const guardWrites = writeGuard(deps.dbFile);
   const app = new Elysia({ normalize: "typebox", handler: { standardHostname: false } })
     .onRequest(() => {
       deps.clicks.served(); // API and admin requests are load too: folding clicks waits for quiet
     })
     .use(httpBasics(deps.log))
+    .onBeforeHandle({ as: "global" }, ({ request }) => {
+      if (request.method !== "GET" && request.method !== "HEAD") guardWrites();
+    })
     .use(apiCors())
     .get("/healthz", ({ set }) => {
       if (!deps.started()) {

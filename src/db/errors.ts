@@ -1,4 +1,5 @@
 // What the database's errors mean to the app.
+import { DatabaseFileGone } from "./health";
 
 /** A write refused because a unique index already holds the value (a race lost to another request). */
 export function isUniqueViolation(error: unknown): boolean {
@@ -15,6 +16,7 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof DatabaseFileGone) return true;
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && /^SQLITE_(FULL|READONLY|BUSY|LOCKED|IOERR|CANTOPEN|NOMEM)/.test(code)) return true;
   }

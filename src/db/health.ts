@@ -10,8 +10,8 @@ export interface DatabaseFile {
   ino: number;
 }
 
-// Below this, SQLite can no longer grow its write-ahead log for a batch of clicks or a bulk create.
-const MIN_FREE_BYTES = 4 * 1024 * 1024;
+// Below this, SQLite can hardly grow its write-ahead log for a batch of clicks or a bulk create.
+const MIN_FREE_BYTES = 1024 * 1024;
 
 /** The file behind `path` now, or null for an in-memory database. */
 export function databaseFile(path: string): DatabaseFile | null {
@@ -44,4 +44,25 @@ export function databaseFileProblem(file: DatabaseFile): string | null {
     // a file system that cannot tell its free space: the other checks stand
   }
   return null;
+}
+
+/** Thrown instead of a write to a database file that was deleted or replaced: it would be lost at the stop. */
+export class DatabaseFileGone extends Error {}
+
+/**
+ * A check for writes, asked at most once a second: throws DatabaseFileGone while the file that was
+ * opened is no longer the one at its path (what is written to it now is lost when kurz stops).
+ */
+export function writeGuard(file: DatabaseFile | null): () => void {
+  let checkedAt = -Infinity;
+  let gone: string | null = null;
+  return () => {
+    if (file === null) return;
+    if (performance.now() - checkedAt >= 1000) {
+      checkedAt = performance.now();
+      const problem = databaseFileProblem(file);
+      gone = problem === "the database file was deleted" || problem === "the database file was replaced" ? problem : null;
+    }
+    if (gone) throw new DatabaseFileGone(gone);
+  };
 }

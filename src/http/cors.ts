@@ -19,16 +19,16 @@ const EXPOSED = "Retry-After, WWW-Authenticate";
 // Browsers cap this (Chromium at 2 hours); one preflight per endpoint and hour or two is enough.
 const MAX_AGE = "7200";
 
-/** The answer to a preflight (or any OPTIONS) on an API path: which methods and headers may come. */
-function preflight(): Response {
+/** The answer to a preflight (or any OPTIONS): which methods (the document's: GET only) and headers may come. */
+function preflight(methods: string): Response {
   return new Response(null, {
     status: 204,
     headers: {
       "access-control-allow-origin": "*",
-      "access-control-allow-methods": METHODS,
+      "access-control-allow-methods": methods,
       "access-control-allow-headers": REQUEST_HEADERS,
       "access-control-max-age": MAX_AGE,
-      allow: `${METHODS}, OPTIONS`,
+      allow: `${methods}, OPTIONS`,
     },
   });
 }
@@ -37,7 +37,7 @@ function preflight(): Response {
 export function apiCors() {
   return new Elysia({ name: "api-cors" }).onRequest(({ request, set }) => {
     if (!isCrossOriginPath(request)) return;
-    if (request.method === "OPTIONS") return preflight();
+    if (request.method === "OPTIONS") return preflight(isApi(request) ? METHODS : "GET");
     set.headers["access-control-allow-origin"] = "*";
     set.headers["access-control-expose-headers"] = EXPOSED;
   });

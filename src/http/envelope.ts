@@ -19,12 +19,15 @@ const errors = {
   413: errorOf("The body is over 1 MB", { body: ["The request body may be at most 1 MB."] }),
   422: errorOf("A field is not valid: one key per bad field (items as `multiple_urls.3`, `rules.0.key`)", { long_url: ["This url is not valid."] }),
   429: errorOf("Over the API rate limit (KURZ_API_RATE_LIMIT, 6000 requests a minute per user by default); Retry-After gives the seconds to wait", { api_token: ["Too many requests; try again in 12 s."] }),
+  503: errorOf("The database cannot be used right now (its disk full, its file read-only or gone); nothing was stored; Retry-After gives the seconds to wait", {
+    server: ["The server cannot store or read data right now (its disk may be full or its database read-only); try again later."],
+  }),
 };
 type ErrorStatus = keyof typeof errors;
 
-/** The error statuses an operation can answer, for its `response` (every authenticated one: 401, 403, 429). */
-export function errorResponses<const S extends ErrorStatus[]>(...statuses: S): { [K in S[number] | 401 | 403 | 429]: typeof errorJson } {
-  return Object.fromEntries([401, 403, 429, ...statuses].map((status) => [status, errors[status as ErrorStatus]])) as never;
+/** The error statuses an operation can answer, for its `response` (every authenticated one: 401, 403, 429, 503). */
+export function errorResponses<const S extends ErrorStatus[]>(...statuses: S): { [K in S[number] | 401 | 403 | 429 | 503]: typeof errorJson } {
+  return Object.fromEntries([401, 403, 429, ...statuses, 503].map((status) => [status, errors[status as ErrorStatus]])) as never;
 }
 
 /** The same, as OpenAPI response objects, for an operation documented by hand (one that answers an image). */

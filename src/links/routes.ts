@@ -99,7 +99,7 @@ export function linkRoutes(deps: LinkRouteDeps) {
       query: t.Object({
         short_url: t.Optional(t.String({ maxLength: 2100, description: "A short URL as shared, e.g. https://go.example.com/promo", examples: ["http://localhost:8080/oV5Ox1"] })),
         slug: t.Optional(t.String({ maxLength: 64, description: "Or the slug (hash or alias)" })),
-        domain_id: t.Optional(wholeNumber("domain_id", { minimum: 1, error: "The domain_id must be a positive integer.", description: "With slug: the custom domain it is on (none: the default domain)" })),
+        domain_id: t.Optional(wholeNumber("domain_id", { minimum: 1, maximum: 2 ** 53 - 1, error: "The domain_id must be a positive integer.", description: "With slug: the custom domain it is on (none: the default domain)" })),
       }),
       response: { 200: oneLink, ...errorResponses(404, 422) },
       detail: detail("Find a link by its short URL", "Give `short_url` (its host picks the domain, as a visit would) or `slug` with an optional `domain_id`. Admins find any user's link."),

@@ -168,10 +168,10 @@ export async function createLinks(deps: LinkDeps, user: UserRow, body: CreateLin
   // pixels, a disabled link) is never answered with a link that may lack it, nor a plain one with a link
   // that has more than it asked for.
   const plain = !fields.password && !fields.expiresAt && !fields.rules?.length && !fields.pixels?.length && !fields.disabled;
-  const existing = body.find_if_exists && plain
-    ? await Promise.all(urls.map((url) => deps.links.reusable(user.id, domainId, url, fields.alias ?? null)))
-    : [];
-  const fresh = urls.filter((_, i) => !existing[i]);
+  const reuse = body.find_if_exists && plain;
+  const existing = reuse ? await Promise.all(urls.map((url) => deps.links.reusable(user.id, domainId, url, fields.alias ?? null))) : [];
+  // A URL given twice in one request is one link, like a URL sent twice in two requests.
+  const fresh = urls.filter((url, i) => !existing[i] && !(reuse && urls.indexOf(url) < i));
   if (fresh.length === 0) return existing as LinkRecord[];
   if (fields.alias && (await deps.links.slugTaken(domainId, fields.alias))) throw aliasTaken();
 
@@ -199,8 +199,9 @@ export async function createLinks(deps: LinkDeps, user: UserRow, body: CreateLin
   }));
   try {
     const made = await deps.links.insertMany(drafts, deps.makeHash);
-    let next = 0;
-    return existing.length ? urls.map((_, i) => existing[i] ?? made[next++]!) : made;
+    if (!reuse) return made;
+    const byUrl = new Map(fresh.map((url, i) => [url, made[i]!]));
+    return urls.map((url, i) => existing[i] ?? byUrl.get(url)!);
   } catch (error) {
     // Another request took the alias between the check and the insert.
     if (error instanceof SlugTakenError) throw aliasTaken();

@@ -298,7 +298,7 @@ export function createLinkStore(db: Db, reader?: Reader) {
         created_at: links.id,
         clicks: sql`${links.foldedClicks} + coalesce(${pending.clicks}, 0)`,
         title: sql`coalesce(${links.title}, '') collate nocase`,
-        slug: links.slug,
+        slug: sql`${links.slug} collate nocase`,
       }[sort];
       const direction = order === "asc" ? asc : desc;
       // Ties (the same clicks, no title) in a stable order: newest first, or oldest when ascending.

@@ -8,7 +8,7 @@ import type { RedirectLink } from "../links/store";
 import { withExtraPath, withoutParameter, withVisitorQuery } from "../links/url";
 import { apiNotFound, isApi } from "../http/plugin";
 import { hostOf, prepared, resolveShortUrl, type ResolveDeps } from "./resolve";
-import { expiredPage, notFoundPage, passwordPage, previewPage, tooManyRequestsPage } from "./pages";
+import { expiredPage, notFoundPage, passwordPage, previewPage, protectedPreviewPage, tooManyRequestsPage } from "./pages";
 import { pixelPage } from "./pages/pixels";
 import { pickDestination, type Visitor } from "./rules";
 import type { Unlocks } from "./unlock";
@@ -148,7 +148,7 @@ function redirector(deps: RedirectDeps) {
   async function lockedPage(link: RedirectLink, visit: VisitContext): Promise<Response | null> {
     if (!link.passwordHash) return null;
     const unlocked = await deps.unlocks.unlocked({ id: link.id, passwordHash: link.passwordHash }, visit.request.headers.get("cookie"), deps.now());
-    return unlocked ? null : passwordPage(formAction(visit.slug, visit.url), false, originOf(visit.headers.get("referer")));
+    return unlocked ? null : passwordPage(formAction(visit.slug, visit.url), false, originOf(visit.headers.get("referer")), visit.extraPath);
   }
 
   /** `status`: the install's redirect status; after a password form's POST always 302 (a 307/308 would post the form on to the destination). */
@@ -190,18 +190,18 @@ function redirector(deps: RedirectDeps) {
 
   /**
    * `/<slug>+`: where the link leads, shown before anyone follows it (as on YOURLS and Kutt); no click
-   * is counted. A protected link shows its password form until the visitor has unlocked it.
+   * is counted. A protected link's destination is not shown: the page says so and leads to its form.
    */
   async function preview(visit: VisitContext): Promise<Response> {
     if (isReservedSlug(visit.slug)) return notFound(visit.request);
     const link = await find(visit);
     if (link instanceof Response) return link;
-    const locked = await lockedPage(link, visit);
-    if (locked) return locked;
     const [row, domain] = await Promise.all([deps.links.byId(link.id), domainOf(visit.request)]);
+    const short = shortUrl(deps.config.baseUrl, domain?.host ?? null, visit.slug);
+    if (link.passwordHash) return protectedPreviewPage(visit.slug, short);
     return previewPage({
       slug: visit.slug,
-      shortUrl: shortUrl(deps.config.baseUrl, domain?.host ?? null, visit.slug),
+      shortUrl: short,
       title: row?.title ?? null,
       destination: link.longUrl,
       otherDestinations: link.rules.map((r) => r.value),
@@ -219,13 +219,15 @@ function redirector(deps: RedirectDeps) {
     // the limit while the others are still being hashed.
     const limit = deps.passwordLimiter.hit(key);
     if (!limit.allowed) return tooManyRequestsPage(limit.retryAfterSeconds);
-    const form = body as { password?: unknown; referrer?: unknown } | null;
-    // The post's own Referer is the form; where the visitor came from is in the form.
+    const form = body as { password?: unknown; referrer?: unknown; path?: unknown } | null;
+    // The post's own Referer is the form; where the visitor came from is in the form, and the path
+    // after the slug the visit had (--append-extra-path).
     visit.referrer = typeof form?.referrer === "string" ? originOf(form.referrer) : null;
+    if (deps.config.appendExtraPath && typeof form?.path === "string" && /^\/[^/]/.test(form.path) && form.path.length <= 2048) visit.extraPath = form.path;
     const password = form?.password;
     const right = typeof password === "string" && password.length <= 255
       && (await Bun.password.verify(password, link.passwordHash).catch(() => false));
-    if (!right) return passwordPage(formAction(visit.slug, visit.url), true, visit.referrer);
+    if (!right) return passwordPage(formAction(visit.slug, visit.url), true, visit.referrer, visit.extraPath);
     const cookie = await deps.unlocks.cookie({ id: link.id, passwordHash: link.passwordHash }, `/${visit.slug}`, visit.secure, deps.now());
     return sendOn(link, visit, { "set-cookie": cookie }, 302);
   }
@@ -286,7 +288,8 @@ export function fastRedirects(deps: RedirectDeps): (request: Request, server: Se
 // Crawlers may follow short links: link previews need to, and search engines index where a redirect
 // leads, not the short URL (kurz's own pages, a password form or a 404, say noindex). The API, the admin
 // page and the docs are not for crawlers. The same on every host.
-const ROBOTS = "User-agent: *\nDisallow: /api/\nDisallow: /admin\nDisallow: /swagger\n";
+// ("$" ends a rule, so that aliases such as /administration or /swagger-tips stay crawlable.)
+const ROBOTS = "User-agent: *\nDisallow: /api/\nDisallow: /admin$\nDisallow: /admin/\nDisallow: /swagger$\nDisallow: /swagger/\n";
 const robotsTxt = () => new Response(ROBOTS, { headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "public, max-age=86400" } });
 
 export function redirectRoutes(deps: RedirectDeps) {
@@ -303,6 +306,8 @@ export function redirectRoutes(deps: RedirectDeps) {
   // With --append-extra-path, /<slug>/more/path is the link's, with /more/path for its destination.
   const elsewhere = ({ request, server }: { request: Request; server: Server | null }) => {
     if (isApi(request)) return apiNotFound();
+    // The admin page's and the docs' own paths (an asset that is not there) are their 404, not a link's.
+    if (/^https?:\/\/[^/]*\/(admin|swagger)\//.test(request.url)) return notFoundPage();
     if (deps.config.appendExtraPath) {
       const path = new URL(request.url).pathname;
       const cut = path.indexOf("/", 1);

@@ -113,9 +113,11 @@ describe("/swagger/json", () => {
   test("each operation lists the error statuses it can answer, with an example of their messages", async () => {
     const document = await openapiDocument();
     const statuses = (path: string, method: string) => Object.keys(document.paths[path][method].responses).sort();
-    expect(statuses("/api/me", "get")).toEqual(["200", "401", "403", "429"]);
-    expect(statuses("/api/domains/{id}", "delete")).toEqual(["200", "400", "401", "403", "404", "409", "413", "422", "429"]);
-    expect(statuses("/api/links/", "get")).toEqual(["200", "401", "403", "422", "429"]);
+    expect(statuses("/api/me", "get")).toEqual(["200", "401", "403", "429", "503"]);
+    expect(statuses("/api/domains/{id}", "delete")).toEqual(["200", "400", "401", "403", "404", "409", "413", "422", "429", "503"]);
+    expect(statuses("/api/links/", "get")).toEqual(["200", "401", "403", "422", "429", "503"]);
+    const unavailable = document.paths["/api/links/create"].post.responses["503"].content["application/json"].schema;
+    expect(unavailable.examples[0].messages).toHaveProperty("server");
     const tooMany = document.paths["/api/me"].get.responses["429"].content["application/json"].schema;
     expect(tooMany.examples[0].messages).toHaveProperty("api_token");
   });
@@ -126,7 +128,7 @@ describe("/swagger/json", () => {
       const ok = document.paths[path].get.responses["200"];
       expect(Object.keys(ok.content).sort()).toEqual(["image/png", "image/svg+xml"]);
     }
-    expect(Object.keys(document.paths["/api/links/{id}/qr"].get.responses).sort()).toEqual(["200", "401", "403", "404", "422", "429"]);
+    expect(Object.keys(document.paths["/api/links/{id}/qr"].get.responses).sort()).toEqual(["200", "401", "403", "404", "422", "429", "503"]);
   });
 
   test("the create operation has an example of its request or answer", async () => {

@@ -51,6 +51,8 @@ describe("CORS on the API", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
     expect((await response.json()).openapi).toStartWith("3.");
+    const preflight = await k.handle("/swagger/json", { method: "OPTIONS", headers: { ...ORIGIN, "access-control-request-method": "GET" } });
+    expect([preflight.status, preflight.headers.get("access-control-allow-methods")]).toEqual([204, "GET"]);
     expect((await k.handle("/swagger", { headers: ORIGIN })).headers.get("access-control-allow-origin")).toBeNull();
   });
 

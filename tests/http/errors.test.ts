@@ -194,6 +194,19 @@ describe("health", () => {
     k.close();
   });
 
+  test("a database file deleted while serving takes no more writes (they would be lost at the stop): 503; reads go on", async () => {
+    const k = testApp({ file: true });
+    const u = await k.user();
+    const link = (await k.create(u.token, { long_url: "https://example.com/before" })).body.link;
+    rmSync(k.config.db);
+    await Bun.sleep(1100); // the file is looked at once a second at most
+    const r = await k.create(u.token, { long_url: "https://example.com/after" });
+    expect([r.status, r.headers.get("retry-after"), Object.keys(r.body.messages)]).toEqual([503, "30", ["server"]]);
+    expect((await k.call(u.token, "GET", `/api/links/${link.id}`)).status).toBe(200);
+    expect((await k.handle(`/${link.hash}`)).status).toBe(302);
+    k.close();
+  });
+
   test("GET /healthz answers 503 starting until the server has finished starting (its first admin made)", async () => {
     let started = false;
     const k = testApp({ deps: { started: () => started } });

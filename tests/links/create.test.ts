@@ -474,6 +474,10 @@ describe("POST /api/links/create — find_if_exists", () => {
     expect(r.body.links[0].id).toBe(a.id);
     expect(r.body.links[2].id).toBe(c.id);
     expect(rows(k)).toHaveLength(3);
+    // A URL given twice is one link, found or made.
+    const twice = await k.create(u.token, { multiple_urls: ["https://example.com/d", "https://example.com/a", "https://example.com/d"], find_if_exists: true });
+    expect(twice.body.links.map((l: any) => l.id)).toEqual([twice.body.links[0].id, a.id, twice.body.links[0].id]);
+    expect(rows(k)).toHaveLength(4);
   });
 
   test("never answers someone else's link, one on another domain, or one that is disabled or has an expiry, a password, rules or pixels", async () => {

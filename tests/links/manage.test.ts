@@ -196,6 +196,7 @@ describe("GET /api/links sorted", () => {
     await make({ long_url: "https://example.com/a", alias: "apple", title: "banana split" });
     await make({ long_url: "https://example.com/b", alias: "cherry", title: "Apple pie" });
     await make({ long_url: "https://example.com/c", alias: "banana" });
+    await make({ long_url: "https://example.com/d", alias: "Blueberry" });
     for (let i = 0; i < 3; i++) await k.handle("/cherry", { headers: BROWSER });
     await k.handle("/apple", { headers: BROWSER });
     for (let i = 0; i < 5; i++) await k.handle("/banana", { headers: { "user-agent": "Googlebot/2.1" } });
@@ -205,19 +206,19 @@ describe("GET /api/links sorted", () => {
       expect(r.status).toBe(200);
       return r.body.links.map((l: any) => [l.alias, l.clicks]);
     };
-    expect(await ids("sort=clicks")).toEqual([["cherry", 3], ["apple", 1], ["banana", 0]]);
+    expect(await ids("sort=clicks")).toEqual([["cherry", 3], ["apple", 1], ["Blueberry", 0], ["banana", 0]]);
     await k.deps.clicks.foldAll();
-    expect(await ids("sort=clicks")).toEqual([["cherry", 3], ["apple", 1], ["banana", 0]]);
-    expect(await ids("sort=clicks&order=asc")).toEqual([["banana", 0], ["apple", 1], ["cherry", 3]]);
-    expect(await ids("sort=title")).toEqual([["banana", 0], ["cherry", 3], ["apple", 1]]); // untitled first, then case-insensitive
-    expect(await ids("sort=slug")).toEqual([["apple", 1], ["banana", 0], ["cherry", 3]]);
-    expect(await ids("sort=slug&order=desc&per_page=1&page=2")).toEqual([["banana", 0]]);
-    expect(await ids("sort=created_at&order=asc")).toEqual([["apple", 1], ["cherry", 3], ["banana", 0]]);
-    expect(await ids("")).toEqual([["banana", 0], ["cherry", 3], ["apple", 1]]);
+    expect(await ids("sort=clicks")).toEqual([["cherry", 3], ["apple", 1], ["Blueberry", 0], ["banana", 0]]);
+    expect(await ids("sort=clicks&order=asc")).toEqual([["banana", 0], ["Blueberry", 0], ["apple", 1], ["cherry", 3]]);
+    expect(await ids("sort=title")).toEqual([["banana", 0], ["Blueberry", 0], ["cherry", 3], ["apple", 1]]); // untitled first, then case-insensitive
+    expect(await ids("sort=slug")).toEqual([["apple", 1], ["banana", 0], ["Blueberry", 0], ["cherry", 3]]);
+    expect(await ids("sort=slug&order=desc&per_page=1&page=2")).toEqual([["Blueberry", 0]]);
+    expect(await ids("sort=created_at&order=asc")).toEqual([["apple", 1], ["cherry", 3], ["banana", 0], ["Blueberry", 0]]);
+    expect(await ids("")).toEqual([["Blueberry", 0], ["banana", 0], ["cherry", 3], ["apple", 1]]);
     // Clicks since the last fold count at once: some added up, some not.
     for (let i = 0; i < 3; i++) await k.handle("/apple", { headers: BROWSER });
     await k.deps.clicks.flush();
-    expect(await ids("sort=clicks")).toEqual([["apple", 4], ["cherry", 3], ["banana", 0]]);
+    expect(await ids("sort=clicks")).toEqual([["apple", 4], ["cherry", 3], ["Blueberry", 0], ["banana", 0]]);
   });
 
   test("an unknown sort or order is a 422 naming it", async () => {

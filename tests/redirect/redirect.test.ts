@@ -272,6 +272,7 @@ describe("the install's root and not-found redirects (--root-redirect, --not-fou
       [`/${off.body.link.hash}`, "https://www.example.com/gone?from=kurz"],
       ["/a/b/c", "https://www.example.com/gone?from=kurz"],
       ["/favicon.ico", "https://www.example.com/gone?from=kurz"],
+      ["/administration", "https://www.example.com/gone?from=kurz"],
       ["/has%20space", "https://www.example.com/gone?from=kurz"],
     ]) {
       const r = await visit(k, path!, BROWSER_UA);
@@ -284,6 +285,8 @@ describe("the install's root and not-found redirects (--root-redirect, --not-fou
     expect([api.status, await api.json()]).toEqual([404, { status: "error", messages: { route: ["There is no such endpoint."] } }]);
     expect((await visit(k, "/admin")).status).toBe(200);
     expect((await visit(k, "/healthz")).status).toBe(200);
+    // A miss under the admin page or the docs is their 404, not a link's.
+    for (const path of ["/admin/assets/nope.js", "/admin/nothing", "/swagger/nothing"]) expect([path, (await visit(k, path)).status]).toEqual([path, 404]);
     // Misses are no clicks.
     await k.deps.clicks.flush();
     expect((await k.call(u.token, "GET", `/api/links/${off.body.link.id}/stats`)).body.stats.total).toBe(0);
@@ -339,7 +342,7 @@ describe("search engines", () => {
       const r = await visit(k, "/robots.txt", { host });
       expect(r.status).toBe(200);
       expect(r.headers.get("content-type")).toBe("text/plain; charset=utf-8");
-      expect(await r.text()).toBe("User-agent: *\nDisallow: /api/\nDisallow: /admin\nDisallow: /swagger\n");
+      expect(await r.text()).toBe("User-agent: *\nDisallow: /api/\nDisallow: /admin$\nDisallow: /admin/\nDisallow: /swagger$\nDisallow: /swagger/\n");
     }
   });
 });
@@ -415,21 +418,20 @@ describe("the preview (/<slug>+)", () => {
     expect((await visit(k, "/promo+")).status).toBe(404);
   });
 
-  test("a protected link shows its password form, not its destination, until unlocked; unknown, disabled and expired links answer as they would", async () => {
+  test("a protected link's preview says so without its destination and leads to its form; unknown, disabled and expired links answer as they would", async () => {
     let now = new Date("2030-01-01T00:00:00Z");
     const k = testApp({ deps: { now: () => now } });
     const u = await k.user();
     const locked = (await k.create(u.token, { long_url: "https://example.com/secret-place", password: "pw" })).body.link;
-    const form = await visit(k, `/${locked.hash}+`);
-    const text = await form.text();
-    expect(form.status).toBe(200);
-    expect(text).toContain("This link is protected");
-    expect(text).toContain(`action="/${locked.hash}"`);
+    const page = await visit(k, `/${locked.hash}+`);
+    const text = await page.text();
+    expect(page.status).toBe(200);
+    expect(text).toContain(`http://localhost:8080/${locked.hash}</span> is protected by a password`);
+    expect(text).toContain(`<a class="button" href="/${locked.hash}">Continue to the password form</a>`);
     expect(text).not.toContain("secret-place");
-    const unlock = await k.handle(`/${locked.hash}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "password=pw" });
-    const cookie = unlock.headers.get("set-cookie")!.split(";")[0]!;
-    // With the unlock cookie (sent by hand here: a browser keeps it to the link's own path) the destination shows.
-    expect(await (await visit(k, `/${locked.hash}+`, { cookie })).text()).toContain("secret-place");
+    expect(text).not.toContain("<form");
+    await k.deps.clicks.flush();
+    expect((await k.call(u.token, "GET", `/api/links/${locked.id}/stats`)).body.stats.total).toBe(0);
 
     const off = (await k.create(u.token, { long_url: "https://example.com/off", disabled: true })).body.link;
     const soon = (await k.create(u.token, { long_url: "https://example.com/soon", expires_at: "2030-01-02 00:00:00" })).body.link;
@@ -497,6 +499,18 @@ describe("the extra path (--append-extra-path)", () => {
     expect([qr.status, qr.headers.get("content-type")]).toEqual([200, "image/svg+xml; charset=utf-8"]);
     expect((await visit(k, "/nope/guide")).status).toBe(404);
     expect((await visit(k, "/api/links/x")).status).toBe(401);
+  });
+
+  test("a protected link keeps the extra path through its password form", async () => {
+    const { k, slug } = await setup({ long_url: "https://docs.example/v2/", password: "pw" }, { config: { appendExtraPath: true } });
+    const form = await (await visit(k, `/${slug}/guide/install?x=1`, BROWSER_UA)).text();
+    expect(form).toContain(`action="/${slug}?x=1"`);
+    expect(form).toContain('<input type="hidden" name="path" value="/guide/install">');
+    const r = await k.handle(`/${slug}?x=1`, { method: "POST", headers: { ...BROWSER_UA, "content-type": "application/x-www-form-urlencoded" }, body: "password=pw&path=%2Fguide%2Finstall" });
+    expect([r.status, r.headers.get("location")]).toEqual([302, "https://docs.example/v2/guide/install?x=1"]);
+    // A path that is no path is ignored.
+    const odd = await k.handle(`/${slug}`, { method: "POST", headers: { ...BROWSER_UA, "content-type": "application/x-www-form-urlencoded" }, body: "password=pw&path=%2F%2Fevil.example%2F" });
+    expect(odd.headers.get("location")).toBe("https://docs.example/v2/");
   });
 
   test("without the option, /<slug>/more/path names no link", async () => {

@@ -18,10 +18,11 @@ export function tooManyRequestsPage(retryAfter: number): Response {
  * Asks for a link's password; the form posts back to the same short URL (with its query string), and
  * carries where the visitor came from (`referrer`, an origin), which the post's own Referer is not.
  */
-export function passwordPage(action: string, wrong: boolean, referrer: string | null): Response {
+export function passwordPage(action: string, wrong: boolean, referrer: string | null, path = ""): Response {
   return page("Password required", html`<h1>This link is protected</h1><p>Enter the password to continue.</p>
 <form method="post" action="${action}">
 ${referrer ? html`<input type="hidden" name="referrer" value="${referrer}">` : ""}
+${path ? html`<input type="hidden" name="path" value="${path}">` : ""}
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required autofocus maxlength="255">
 ${wrong ? html`<p class="error" role="alert">That password is not right.</p>` : ""}
@@ -41,6 +42,13 @@ export interface Preview {
 }
 
 const hostOf = (url: string) => new URL(url).host;
+
+/** The preview of a protected link: its destination is for those who know the password. */
+export function protectedPreviewPage(slug: string, shortUrl: string): Response {
+  return page("Where this link goes", html`<h1>Where this link goes</h1>
+<p><span class="url">${shortUrl}</span> is protected by a password: where it leads is shown to those who enter it.</p>
+<a class="button" href="${`/${slug}`}">Continue to the password form</a>`);
+}
 
 /** What `/<slug>+` shows: where a link leads before anyone follows it (no click is counted). */
 export function previewPage(p: Preview): Response {
