@@ -92,7 +92,7 @@ export function createClickRecorder(deps: {
     return byReferrer;
   }
 
-  // What read() found of the last visit (three results without an object a visit to collect).
+  // What read() found of the last visit: three results, without an object for the collector each visit.
   let seenAgent: Agent;
   let seenCountry: string | null = null;
   let seenReferrer: string | null = null;
@@ -295,7 +295,13 @@ export function createClickRecorder(deps: {
         return;
       }
       visitsSinceTick++;
-      count(visit);
+      try {
+        count(visit);
+      } catch (error) {
+        // A visit that cannot be read is not counted; the redirect goes on.
+        dropped++;
+        logSometimes("count", "could not count a click", error);
+      }
       // Early flushes are for a burst; while writes fail, the timer's retry once a second is enough.
       if (used + waitingCounts >= batchSize && !scheduled && !failing) {
         scheduled = true;
