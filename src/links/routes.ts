@@ -28,7 +28,7 @@ function takeNulls({ body, request }: { body: unknown; request: Request }): void
 
 export interface LinkRouteDeps extends LinkDeps, AuthDeps {
   clickStore: ClickStore;
-  config: { baseUrl: string };
+  config: { baseUrl: string; appendExtraPath: boolean };
 }
 
 const detail = (summary: string, description?: string) => ({ tags: ["Links"], summary, description, security: securityDocs });
@@ -94,7 +94,7 @@ export function linkRoutes(deps: LinkRouteDeps) {
       detail: detail("List your links", "Newest first (or by `sort`), each with its clicks. Admins see every user's links."),
     })
     .get("/lookup", async ({ query, user }) => ({
-      status: "success" as const, link: (await present([await lookUpLink(deps, user, query)]))[0]!,
+      status: "success" as const, link: (await present([await lookUpLink(deps, user, query, deps.config)]))[0]!,
     }), {
       query: t.Object({
         short_url: t.Optional(t.String({ maxLength: 2100, description: "A short URL as shared, e.g. https://go.example.com/promo", examples: ["http://localhost:8080/oV5Ox1"] })),

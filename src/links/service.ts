@@ -225,9 +225,9 @@ export interface LookupQuery {
 /**
  * The link a short URL names, found as a visit to it would find it: its host picks the custom domain
  * (any other host is the default domain) and its path the slug ("/abc", "/abc/" and the preview's
- * "/abc+" alike). Or by `slug`, on the default domain or `domain_id`. Someone else's link is a 404.
+ * "/abc+" alike; "/abc/more/path" too with the extra path on). Or by `slug`, on the default domain or `domain_id`. Someone else's link is a 404.
  */
-export async function lookUpLink(deps: LinkDeps, user: UserRow, query: LookupQuery): Promise<LinkRecord> {
+export async function lookUpLink(deps: LinkDeps, user: UserRow, query: LookupQuery, options: { appendExtraPath?: boolean } = {}): Promise<LinkRecord> {
   if ((query.short_url === undefined) === (query.slug === undefined)) {
     throw new ApiError(422, { short_url: ["Give either short_url, or slug (with domain_id for a custom domain)."] });
   }
@@ -239,6 +239,8 @@ export async function lookUpLink(deps: LinkDeps, user: UserRow, query: LookupQue
     if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) throw new ApiError(422, { short_url: ["This is not a short URL (http or https)."] });
     domainId = (await deps.domains.byHost(url.hostname.replace(/\.$/, "")))?.id ?? null;
     slug = url.pathname.slice(1).replace(/[/+]$/, "");
+    // With --append-extra-path, /abc/more/path is abc's, as a visit would have it.
+    if (options.appendExtraPath && slug.includes("/")) slug = slug.slice(0, slug.indexOf("/"));
   }
   const id = aliasPattern.test(slug) ? await deps.links.idBySlug(domainId, slug) : undefined;
   const record = id === undefined ? undefined : await deps.links.get(id);

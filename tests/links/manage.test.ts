@@ -166,6 +166,17 @@ describe("GET /api/links/lookup", () => {
     expect(r.body.link).toMatchObject({ long_url: "https://example.com/default", short_url: "http://localhost:8080/promo", clicks: 0 });
   });
 
+  test("with --append-extra-path, a short URL with more path after the slug names the slug's link, as a visit would", async () => {
+    const on = testApp({ config: { appendExtraPath: true } });
+    const u = await on.user();
+    const link = (await on.create(u.token, { long_url: "https://docs.example/", alias: "handbook" })).body.link;
+    expect((await on.call(u.token, "GET", "/api/links/lookup?short_url=http://localhost:8080/handbook/guide/install")).body.link.id).toBe(link.id);
+    const off = testApp();
+    const v = await off.user();
+    await off.create(v.token, { long_url: "https://docs.example/", alias: "handbook" });
+    expect((await off.call(v.token, "GET", "/api/links/lookup?short_url=http://localhost:8080/handbook/guide/install")).status).toBe(404);
+  });
+
   test("someone else's link, an unknown one and a URL that is no short URL are 404 or 422 in the seed's shape; admins find any", async () => {
     const k = testApp();
     const owner = await k.user();
