@@ -82,9 +82,9 @@ export function createClickStore(db: Db) {
     "select hour, profile_id, clicks from click_hours where link_id = ? and hour >= ? and hour < ?",
   );
   const humanClicksOf = client.query<{ link_id: number; clicks: number }, [string]>(
-    "select id as link_id, folded_clicks as clicks from links where id in (select value from json_each(?))",
+    `select h.link_id, sum(h.clicks) as clicks from click_hours h join click_profiles p on p.id = h.profile_id
+     where h.link_id in (select value from json_each(?)) and p.bot = 0 group by h.link_id`,
   );
-  const addFolded = client.query<unknown, [number, number]>("update links set folded_clicks = folded_clicks + ? where id = ?");
 
   const appendRows = client.transaction((entries: Uint8Array, second: number) => {
     const rowBytes = ROW_ENTRIES * ENTRY_BYTES;
@@ -135,11 +135,6 @@ export function createClickStore(db: Db) {
     // In key order, neighbouring upserts touch the same pages.
     const sorted = [...sums.values()].sort((a, b) => a.linkId - b.linkId || a.hour - b.hour || a.profileId - b.profileId);
     for (const c of sorted) addHour.run(c.linkId, c.hour, c.profileId, c.clicks, c.linkId);
-    // Each link's human clicks of the step, onto its running total (a deleted link's match no row).
-    const bot = isBot(new Set(sorted.map((c) => c.profileId)));
-    const human = new Map<number, number>();
-    for (const c of sorted) if (!bot(c.profileId)) human.set(c.linkId, (human.get(c.linkId) ?? 0) + c.clicks);
-    for (const [linkId, clicks] of human) addFolded.run(clicks, linkId);
     const batches = deleteBatches.run(JSON.stringify(folded)).changes;
     return { batches, counts: entries };
   });

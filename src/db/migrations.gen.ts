@@ -6,7 +6,6 @@ import m2 from "../../drizzle/0002_click_count.sql" with { type: "text" };
 import m3 from "../../drizzle/0003_click_rollups.sql" with { type: "text" };
 import m4 from "../../drizzle/0004_drop_clicks.sql" with { type: "text" };
 import m5 from "../../drizzle/0005_find_if_exists.sql" with { type: "text" };
-import m6 from "../../drizzle/0006_folded_clicks.sql" with { type: "text" };
 
 export const migrationJournal = journal;
 export const migrationFiles: Record<string, string> = {
@@ -16,5 +15,4 @@ export const migrationFiles: Record<string, string> = {
   "0003_click_rollups": m3,
   "0004_drop_clicks": m4,
   "0005_find_if_exists": m5,
-  "0006_folded_clicks": m6,
 };

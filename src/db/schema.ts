@@ -53,8 +53,6 @@ export const links = sqliteTable("links", {
   expiresAt: timestamp("expires_at"),
   createdAt: timestamp("created_at").notNull(),
   updatedAt: timestamp("updated_at").notNull(),
-  // Human clicks added up into click_hours so far (the fold keeps it), for lists sorted by clicks.
-  foldedClicks: integer("folded_clicks").notNull().default(0),
 }, (t) => [
   // Slugs are unique per domain; NULLs never collide, so the default domain has its own index.
   uniqueIndex("links_domain_slug_idx").on(t.domainId, t.slug),

@@ -269,7 +269,7 @@ export function createLinkStore(db: Db, reader?: Reader) {
 
     /**
      * Newest first, or by `sort`; `q` searches slug, destination, title and description; `tag` names one of
-     * the owner's tags. By clicks: the ones added up so far and `pendingClicks`, those recorded since.
+     * the owner's tags. By clicks: the hourly counts and `pendingClicks`, those recorded since.
      */
     async list(filter: {
       userId: number | null; tag?: string; q?: string; page: number; perPage: number;
@@ -290,20 +290,25 @@ export function createLinkStore(db: Db, reader?: Reader) {
       const total = db.select({ n: count() }).from(links).where(where).get()?.n ?? 0;
       const sort = filter.sort ?? "created_at";
       const order = filter.order ?? (sort === "title" || sort === "slug" ? "asc" : "desc");
-      // Clicks not added up yet come as a JSON object of link id → clicks, joined once (not looked up per row).
+      // By clicks: each link's human clicks added up by the hour, summed once for all links (not per row;
+      // a fold keeps no running total: that doubled its writes, and the redirects' wait, when clicks spread
+      // over many links), and the clicks not added up yet, which come as a JSON object of link id → clicks.
       const pending = db.$with("pending").as(db.select({
         linkId: sql<number>`cast(key as integer)`.as("link_id"), clicks: sql<number>`value`.as("clicks"),
       }).from(sql`json_each(${JSON.stringify(Object.fromEntries(filter.pendingClicks ?? []))})`));
+      const folded = db.$with("folded").as(db.select({ linkId: sql<number>`h.link_id`.as("folded_link_id"), clicks: sql<number>`sum(h.clicks)`.as("folded_clicks") })
+        .from(sql`click_hours h join click_profiles p on p.id = h.profile_id and p.bot = 0`).groupBy(sql`h.link_id`));
       const by = {
         created_at: links.id,
-        clicks: sql`${links.foldedClicks} + coalesce(${pending.clicks}, 0)`,
+        clicks: sql`coalesce(${folded.clicks}, 0) + coalesce(${pending.clicks}, 0)`,
         title: sql`coalesce(${links.title}, '') collate nocase`,
         slug: sql`${links.slug} collate nocase`,
       }[sort];
       const direction = order === "asc" ? asc : desc;
       // Ties (the same clicks, no title) in a stable order: newest first, or oldest when ascending.
       const rows = sort === "clicks"
-        ? db.with(pending).select(getTableColumns(links)).from(links).leftJoin(pending, eq(pending.linkId, links.id)).where(where)
+        ? db.with(pending, folded).select(getTableColumns(links)).from(links)
+          .leftJoin(pending, eq(pending.linkId, links.id)).leftJoin(folded, eq(folded.linkId, links.id)).where(where)
           .orderBy(direction(by), direction(links.id)).limit(filter.perPage).offset((filter.page - 1) * filter.perPage).all()
         : db.select().from(links).where(where).orderBy(direction(by), direction(links.id))
           .limit(filter.perPage).offset((filter.page - 1) * filter.perPage).all();

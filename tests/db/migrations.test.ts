@@ -58,22 +58,6 @@ describe("migrations", () => {
     expect(keys).toContain(profileKey({ country: "de", device: "phone", browser: "Safari", os: "iOS", referrer: "t.co", bot: false }));
   });
 
-  test("links get their running total of human clicks from the hourly counts already there (bots left out)", () => {
-    const db = openDatabase(":memory:");
-    const all = embeddedMigrations();
-    const before = all.findIndex((m) => m.sql.join("").includes("folded_clicks"));
-    migrate(db, all.slice(0, before));
-    const sql = db.$client;
-    sql.exec("insert into users (email, password_hash, created_at, updated_at) values ('a@b.c', 'x', 0, 0)");
-    for (const slug of ["a", "b", "c"]) sql.exec(`insert into links (user_id, hash, slug, long_url, created_at, updated_at) values (1, '${slug}', '${slug}', 'https://example.com/', 0, 0)`);
-    sql.exec(`insert into click_profiles (id, key, bot) values (1, 'human', 0), (2, 'bot', 1)`);
-    sql.exec("insert into click_hours (link_id, hour, profile_id, clicks) values (1, 10, 1, 5), (1, 11, 1, 2), (1, 10, 2, 7), (2, 10, 2, 3)");
-    migrate(db);
-    expect(sql.query("select id, folded_clicks from links order by id").all()).toEqual([
-      { id: 1, folded_clicks: 7 }, { id: 2, folded_clicks: 0 }, { id: 3, folded_clicks: 0 },
-    ]);
-  });
-
   test("a file database is opened in WAL mode with foreign keys and a busy timeout", () => {
     const path = join(tmpdir(), `kurz-${crypto.randomUUID()}`, "nested", "kurz.sqlite");
     const db = openDatabase(path);
