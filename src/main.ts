@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { createApp, createDeps, serveApp } from "./app";
 import { ConfigError, configOptions, loadConfig, type Config } from "./config";
 import { migrate } from "./db/migrate";
-import { databaseFileProblem } from "./db/health";
+import { databaseFileProblem, isFileGone } from "./db/health";
 import { lockDatabase } from "./db/lock";
 import { openDatabase } from "./db/open";
 import { openReader } from "./db/reader";
@@ -141,7 +141,7 @@ async function serve(config: Config): Promise<void> {
     const problem = deps.dbFile && databaseFileProblem(deps.dbFile);
     if (problem === fileProblem) return;
     fileProblem = problem;
-    if (problem === "the database file was deleted" || problem === "the database file was replaced") {
+    if (isFileGone(problem)) {
       console.error(`kurz: ${problem} (${config.db}); what is written from now on is lost when kurz stops: put the file back from a backup and restart`);
     } else if (problem) {
       console.error(`kurz: ${problem} (${config.db}); links and clicks cannot be stored until it is fixed`);

@@ -20,15 +20,21 @@ export function databaseFile(path: string): DatabaseFile | null {
   return { path, dev, ino };
 }
 
+const DELETED = "the database file was deleted";
+const REPLACED = "the database file was replaced";
+
+/** Whether a problem (see databaseFileProblem) means writes go to a file that is no longer there: they are lost at the stop. */
+export const isFileGone = (problem: string | null): boolean => problem === DELETED || problem === REPLACED;
+
 /** Why the database file cannot be trusted with writes now, or null when nothing is wrong with it. */
 export function databaseFileProblem(file: DatabaseFile): string | null {
   let now;
   try {
     now = statSync(file.path);
   } catch {
-    return "the database file was deleted";
+    return DELETED;
   }
-  if (now.dev !== file.dev || now.ino !== file.ino) return "the database file was replaced";
+  if (now.dev !== file.dev || now.ino !== file.ino) return REPLACED;
   try {
     accessSync(file.path, constants.W_OK);
     // SQLite makes its write-ahead log beside the file: the folder must take it, unless it is there.
@@ -61,7 +67,7 @@ export function writeGuard(file: DatabaseFile | null): () => void {
     if (performance.now() - checkedAt >= 1000) {
       checkedAt = performance.now();
       const problem = databaseFileProblem(file);
-      gone = problem === "the database file was deleted" || problem === "the database file was replaced" ? problem : null;
+      gone = isFileGone(problem) ? problem : null;
     }
     if (gone) throw new DatabaseFileGone(gone);
   };

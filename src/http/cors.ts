@@ -6,10 +6,9 @@
 // Access-Control-Allow-Credentials), so the admin page's session cannot be used from another site, and
 // the admin page's own /admin endpoints answer no cross-origin requests at all.
 import { Elysia } from "elysia";
-import { isApi } from "./plugin";
+import { isApi, pathOf } from "./plugin";
 
-const DOCUMENT = /^https?:\/\/[^/]*\/swagger\/json(?:\?|$)/;
-const isCrossOriginPath = (request: Request) => isApi(request) || DOCUMENT.test(request.url);
+const isCrossOriginPath = (request: Request) => isApi(request) || pathOf(request.url) === "/swagger/json";
 
 const METHODS = "GET, POST, PATCH, DELETE";
 // Authorization is never covered by a "*" here (Fetch standard), so the headers are named.

@@ -7,7 +7,7 @@ import { isDatabaseUnavailable } from "../db/errors";
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The path of a request URL without its query ("http://host/api?x=1" → "/api"). */
-function pathOf(url: string): string {
+export function pathOf(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   const query = url.indexOf("?", start);
   return query === -1 ? url.slice(start) : url.slice(start, query);

@@ -158,11 +158,11 @@ export function checkCreate(body: CreateLinkBody, now: Date, problems: Problems)
 /** Creates one link per destination, all or none. */
 export async function createLinks(deps: LinkDeps, user: UserRow, body: CreateLinkBody): Promise<LinkRecord[]> {
   const problems = new Problems();
-  const { urls, fields } = checkCreate(body, deps.now(), problems);
+  const now = deps.now();
+  const { urls, fields } = checkCreate(body, now, problems);
   problems.throwIfAny();
   await checkOwnership(deps, user, fields);
   const domainId = fields.domainId ?? null;
-  const now = deps.now();
   // find_if_exists (Shlink's findIfExists, Kutt's reuse): a plain create answers the user's plain link to
   // the same destination when there is one. A create that asks for more (a password, an expiry, rules,
   // pixels, a disabled link) is never answered with a link that may lack it, nor a plain one with a link

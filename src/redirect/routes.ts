@@ -6,7 +6,7 @@ import type { RateLimiter } from "../http/rate-limit";
 import { aliasPattern, isReservedSlug } from "../links/slug";
 import type { RedirectLink } from "../links/store";
 import { withExtraPath, withoutParameter, withVisitorQuery } from "../links/url";
-import { apiNotFound, isApi } from "../http/plugin";
+import { apiNotFound, isApi, pathOf } from "../http/plugin";
 import { hostOf, prepared, resolveShortUrl, type ResolveDeps } from "./resolve";
 import { expiredPage, notFoundPage, passwordPage, previewPage, protectedPreviewPage, tooManyRequestsPage } from "./pages";
 import { pixelPage } from "./pages/pixels";
@@ -307,7 +307,7 @@ export function redirectRoutes(deps: RedirectDeps) {
   const elsewhere = ({ request, server }: { request: Request; server: Server | null }) => {
     if (isApi(request)) return apiNotFound();
     // The admin page's and the docs' own paths (an asset that is not there) are their 404, not a link's.
-    if (/^https?:\/\/[^/]*\/(admin|swagger)\//.test(request.url)) return notFoundPage();
+    if (/^\/(admin|swagger)\//.test(pathOf(request.url))) return notFoundPage();
     if (deps.config.appendExtraPath) {
       const path = new URL(request.url).pathname;
       const cut = path.indexOf("/", 1);

@@ -18,7 +18,12 @@ export function normalizeIp(raw: string | null | undefined): string | null {
 /** A test of whether an address is in any of `ranges` (addresses or CIDR ranges, as config checked them), or null for none. */
 export function addressMatcher(ranges: string[]): ((ip: string | null) => boolean) | null {
   if (ranges.length === 0) return null;
-  const parsed = ranges.map((r) => (r.includes("/") ? ipaddr.parseCIDR(r) : ((a) => [a, a.kind() === "ipv4" ? 32 : 128] as [ipaddr.IPv4 | ipaddr.IPv6, number])(ipaddr.process(r))));
+  // A single address is the range of itself alone.
+  const parsed = ranges.map((r): [ipaddr.IPv4 | ipaddr.IPv6, number] => {
+    if (r.includes("/")) return ipaddr.parseCIDR(r);
+    const address = ipaddr.process(r);
+    return [address, address.kind() === "ipv4" ? 32 : 128];
+  });
   return (ip) => {
     if (ip === null || !ipaddr.isValid(ip)) return false;
     const address = ipaddr.process(ip);
