@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { indexPath, renderMigrationIndex } from "../../scripts/gen-migrations";
 import { embeddedMigrations, migrate } from "../../src/db/migrate";
-import { openDatabase } from "../../src/db/open";
+import { openDatabase, type Db } from "../../src/db/open";
+import { drizzle } from "drizzle-orm/bun-sqlite";
+import * as schema from "../../src/db/schema";
+import { createLinkStore } from "../../src/links/store";
 import { profileKey } from "../../src/clicks/store";
 
 describe("migrations", () => {
@@ -107,4 +110,21 @@ describe("indexes on hot paths", () => {
     expect(plan(`select hour, profile_id, clicks from click_hours where link_id = 1 and hour >= 5 and hour < 9`))
       .toMatch(/SEARCH click_hours USING PRIMARY KEY \(link_id=\? AND hour>\? AND hour<\?\)/);
   });
+
+  test("a list sorted by clicks reads the clicks not added up yet once, not once a link", async () => {
+    // The store's own query, as drizzle sends it, planned by SQLite.
+    const sent: { query: string; params: unknown[] }[] = [];
+    const logged = drizzle({ client: db.$client, schema, logger: { logQuery: (query, params) => sent.push({ query, params }) } });
+    const store = createLinkStore(logged as Db);
+    for (const userId of [null, 1]) {
+      sent.length = 0;
+      await store.list({ userId, page: 1, perPage: 20, sort: "clicks", pendingClicks: new Map([[1, 2], [2, 5]]) });
+      const sorted = sent.find((s) => s.query.includes("json_each"))!;
+      const steps = db.$client.query(`explain query plan ${sorted.query}`).all(...(sorted.params as [])) as { parent: number; detail: string }[];
+      const outer = steps.filter((s) => s.parent === 0).map((s) => s.detail).join(" | ");
+      expect(outer).toMatch(/SEARCH \w+ USING AUTOMATIC (COVERING )?INDEX \(\w+=\?\)/);
+      expect(outer).not.toContain("json_each");
+    }
+  });
 });
+
