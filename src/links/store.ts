@@ -298,7 +298,9 @@ export function createLinkStore(db: Db, reader?: Reader) {
       // (Only the user's links' counts, when the list is one user's: a small account on a big install sorts fast.)
       const human = sql`select h.link_id, h.clicks from click_hours h join click_profiles p on p.id = h.profile_id and p.bot = 0
         ${filter.userId === null ? sql`` : sql`where h.link_id in (select id from links where user_id = ${filter.userId})`}`;
-      const pending = sql`select cast(key as integer), value from json_each(${JSON.stringify(Object.fromEntries(filter.pendingClicks ?? []))})`;
+      // (The JSON written by hand: through Object.fromEntries, 1,000,000 links took 585 ms instead of 129.)
+      const pendingJson = `{${Array.from(filter.pendingClicks ?? [], ([id, clicks]) => `"${id}":${clicks}`).join(",")}}`;
+      const pending = sql`select cast(key as integer), value from json_each(${pendingJson})`;
       const totals = db.$with("totals").as(db.select({ linkId: sql<number>`c.link_id`.as("total_link_id"), clicks: sql<number>`sum(c.clicks)`.as("total_clicks") })
         .from(sql`(${human} union all ${pending}) c`)
         .groupBy(sql`c.link_id`));
