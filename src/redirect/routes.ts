@@ -120,6 +120,8 @@ function redirector(deps: RedirectDeps) {
   function untracked(visit: VisitContext): boolean {
     if (!fromUntracked) return false;
     const forwarded = visit.trustProxy ? forwardedIp(visit.headers) : null;
+    // No address is longer than 45 characters: anything else a client sent is not worth keeping.
+    if (forwarded !== null && forwarded.length > 45) return fromUntracked(pickClientIp(forwarded, visit.socketIp));
     const key = forwarded === null ? visit.socketIp ?? "" : `${visit.socketIp ?? ""} ${forwarded}`;
     let verdict = untrackedVerdicts.get(key);
     if (verdict === undefined) untrackedVerdicts.set(key, (verdict = fromUntracked(pickClientIp(forwarded, visit.socketIp))));
