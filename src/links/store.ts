@@ -292,29 +292,31 @@ export function createLinkStore(db: Db, reader?: Reader) {
       const order = filter.order ?? (sort === "title" || sort === "slug" ? "asc" : "desc");
       // By clicks: each link's human clicks added up by the hour, summed once for all links (not per row;
       // a fold keeps no running total: that doubled its writes, and the redirects' wait, when clicks spread
-      // over many links), with the clicks not added up yet, which come as a JSON object of link id → clicks.
-      // Both go into one sum by link, which SQLite indexes for the join: joined apart, the JSON was read
-      // once for every link (a backlog over 1,000,000 links took hours).
-      // (Only the user's links' counts, when the list is one user's: a small account on a big install sorts fast.)
-      const human = sql`select h.link_id, h.clicks from click_hours h join click_profiles p on p.id = h.profile_id and p.bot = 0
-        ${filter.userId === null ? sql`` : sql`where h.link_id in (select id from links where user_id = ${filter.userId})`}`;
+      // over many links), and the clicks not added up yet, which come as a JSON object of link id → clicks.
+      // Both are grouped by link, so that SQLite makes each a table once and joins it by an index: the JSON
+      // as a plain table-valued function was read once for every link (1,000,000 links with a backlog:
+      // over an hour). The hourly counts are grouped in their key's order, without sorting them.
       // (The JSON written by hand: through Object.fromEntries, 1,000,000 links took 585 ms instead of 129.)
       const pendingJson = `{${Array.from(filter.pendingClicks ?? [], ([id, clicks]) => `"${id}":${clicks}`).join(",")}}`;
-      const pending = sql`select cast(key as integer), value from json_each(${pendingJson})`;
-      const totals = db.$with("totals").as(db.select({ linkId: sql<number>`c.link_id`.as("total_link_id"), clicks: sql<number>`sum(c.clicks)`.as("total_clicks") })
-        .from(sql`(${human} union all ${pending}) c`)
-        .groupBy(sql`c.link_id`));
+      const pending = db.$with("pending").as(db.select({
+        linkId: sql<number>`cast(key as integer)`.as("link_id"), clicks: sql<number>`sum(value)`.as("clicks"),
+      }).from(sql`json_each(${pendingJson})`).groupBy(sql`key`));
+      // (Only the user's links' counts, when the list is one user's: a small account on a big install sorts fast.)
+      const folded = db.$with("folded").as(db.select({ linkId: sql<number>`h.link_id`.as("folded_link_id"), clicks: sql<number>`sum(h.clicks)`.as("folded_clicks") })
+        .from(sql`click_hours h join click_profiles p on p.id = h.profile_id and p.bot = 0`)
+        .where(filter.userId === null ? undefined : sql`h.link_id in (select id from links where user_id = ${filter.userId})`)
+        .groupBy(sql`h.link_id`));
       const by = {
         created_at: links.id,
-        clicks: sql`coalesce(${totals.clicks}, 0)`,
+        clicks: sql`coalesce(${folded.clicks}, 0) + coalesce(${pending.clicks}, 0)`,
         title: sql`coalesce(${links.title}, '') collate nocase`,
         slug: sql`${links.slug} collate nocase`,
       }[sort];
       const direction = order === "asc" ? asc : desc;
       // Ties (the same clicks, no title) in a stable order: newest first, or oldest when ascending.
       const rows = sort === "clicks"
-        ? db.with(totals).select(getTableColumns(links)).from(links)
-          .leftJoin(totals, eq(totals.linkId, links.id)).where(where)
+        ? db.with(pending, folded).select(getTableColumns(links)).from(links)
+          .leftJoin(pending, eq(pending.linkId, links.id)).leftJoin(folded, eq(folded.linkId, links.id)).where(where)
           .orderBy(direction(by), direction(links.id)).limit(filter.perPage).offset((filter.page - 1) * filter.perPage).all()
         : db.select().from(links).where(where).orderBy(direction(by), direction(links.id))
           .limit(filter.perPage).offset((filter.page - 1) * filter.perPage).all();
