@@ -111,7 +111,7 @@ describe("indexes on hot paths", () => {
       .toMatch(/SEARCH click_hours USING PRIMARY KEY \(link_id=\? AND hour>\? AND hour<\?\)/);
   });
 
-  test("a list sorted by clicks reads the clicks not added up yet once, not once a link", async () => {
+  test("a list sorted by clicks reads the clicks not added up yet once, not once a link, and sums the hourly counts in their key's order", async () => {
     // The store's own query, as drizzle sends it, planned by SQLite.
     const sent: { query: string; params: unknown[] }[] = [];
     const logged = drizzle({ client: db.$client, schema, logger: { logQuery: (query, params) => sent.push({ query, params }) } });
@@ -120,10 +120,16 @@ describe("indexes on hot paths", () => {
       sent.length = 0;
       await store.list({ userId, page: 1, perPage: 20, sort: "clicks", pendingClicks: new Map([[1, 2], [2, 5]]) });
       const sorted = sent.find((s) => s.query.includes("json_each"))!;
-      const steps = db.$client.query(`explain query plan ${sorted.query}`).all(...(sorted.params as [])) as { parent: number; detail: string }[];
+      const steps = db.$client.query(`explain query plan ${sorted.query}`).all(...(sorted.params as [])) as { id: number; parent: number; detail: string }[];
       const outer = steps.filter((s) => s.parent === 0).map((s) => s.detail).join(" | ");
       expect(outer).toMatch(/SEARCH \w+ USING AUTOMATIC (COVERING )?INDEX \(\w+=\?\)/);
       expect(outer).not.toContain("json_each");
+      // The steps that sum the hourly counts: everything under the top step that reads click_hours.
+      const byId = new Map(steps.map((s) => [s.id, s]));
+      let top = steps.find((s) => /^(SCAN|SEARCH) h\b/.test(s.detail))!;
+      while (top.parent !== 0) top = byId.get(top.parent)!;
+      const under = (id: number): string[] => steps.filter((s) => s.parent === id).flatMap((s) => [s.detail, ...under(s.id)]);
+      expect(under(top.id)).not.toContain("USE TEMP B-TREE FOR GROUP BY");
     }
   });
 });
