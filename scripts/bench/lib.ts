@@ -177,7 +177,7 @@ export function machineBusyTicks(): number {
   return user + nice + system + steal;
 }
 
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+export const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /**
  * Measures CPU used by anything but `ours`, this process and its finished children (wrk, once it has
