@@ -113,28 +113,24 @@ export function createClickStore(db: Db) {
 
   /**
    * Adds to `into` the human clicks per link of the batches not folded yet (of `only` these links, when
-   * given). A backlog can hold tens of millions of counts: they are read as they lie and summed by link
-   * id in an array (20,000,000 counts over 1,000,000 links: 50 ms, where a map took a second).
+   * given). A backlog can hold tens of millions of counts: they are summed by link id in an array, not a
+   * map (20,000,000 counts over 1,000,000 links: ~0.5 s, most of it reading them, where a map took 1.2 s).
    */
   function addPendingHumanClicks(into: Map<number, number>, only?: Set<number>): Map<number, number> {
     const bots = new Set(botIds.all().map((r) => r.id));
     let sums = new Float64Array(1024);
-    for (const { counts } of allBatches.all()) {
-      const view = counts.byteOffset % 4 === 0 ? new Uint32Array(counts.buffer, counts.byteOffset, counts.byteLength >> 2) : new Uint32Array(counts.slice().buffer);
-      for (let at = 0; at + 3 < view.length; at += 4) {
-        const linkId = view[at + 1]!;
-        if (bots.has(view[at + 2]!) || (only !== undefined && !only.has(linkId))) continue;
-        if (linkId >= MAX_SUMMED_ID) into.set(linkId, (into.get(linkId) ?? 0) + view[at + 3]!);
-        else {
-          if (linkId >= sums.length) {
-            const bigger = new Float64Array(Math.min(MAX_SUMMED_ID, Math.max(linkId + 1, sums.length * 2)));
-            bigger.set(sums);
-            sums = bigger;
-          }
-          sums[linkId]! += view[at + 3]!;
+    pendingCounts((_hour, linkId, profileId, clicks) => {
+      if (bots.has(profileId) || (only !== undefined && !only.has(linkId))) return;
+      if (linkId >= MAX_SUMMED_ID) into.set(linkId, (into.get(linkId) ?? 0) + clicks);
+      else {
+        if (linkId >= sums.length) {
+          const bigger = new Float64Array(Math.min(MAX_SUMMED_ID, Math.max(linkId + 1, sums.length * 2)));
+          bigger.set(sums);
+          sums = bigger;
         }
+        sums[linkId]! += clicks;
       }
-    }
+    });
     for (let id = 0; id < sums.length; id++) if (sums[id]) into.set(id, (into.get(id) ?? 0) + sums[id]!);
     return into;
   }
